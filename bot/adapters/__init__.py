@@ -1,0 +1,1 @@
+"""Messenger adapters: each translates updates to our events and delivers our actions."""

@@ -1,0 +1,95 @@
+"""Our outbound actions → Bot API calls through aiogram, with its errors mapped to ours."""
+
+from __future__ import annotations
+
+import io
+from contextlib import asynccontextmanager
+
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
+
+from bot.adapters.base import RetryAfter, TransientError, Undeliverable
+from bot.adapters.telegram_common import PLATFORM, bad_request_error
+from handlers.events import AnswerButton, EditText, Keyboard, SendText
+
+
+def _markup(buttons: Keyboard) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=b.text, callback_data=b.data) for b in row]
+            for row in buttons
+        ]
+    )
+
+
+@asynccontextmanager
+async def _mapped_errors():
+    try:
+        yield
+    except TelegramRetryAfter as exc:
+        raise RetryAfter(exc.retry_after) from exc
+    except TelegramForbiddenError as exc:
+        raise Undeliverable(exc.message) from exc
+    except TelegramBadRequest as exc:
+        error = bad_request_error(exc.message)
+        if error is not None:
+            raise error from exc
+    except (TelegramServerError, TelegramNetworkError) as exc:
+        raise TransientError(str(exc)) from exc
+
+
+class AiogramTransport:
+    platform = PLATFORM
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def send_text(self, action: SendText, reply_to_message_id: str | None) -> str:
+        reply = (
+            ReplyParameters(message_id=int(reply_to_message_id), allow_sending_without_reply=True)
+            if reply_to_message_id
+            else None
+        )
+        async with _mapped_errors():
+            message = await self.bot.send_message(
+                chat_id=int(action.chat_id),
+                text=action.text,
+                reply_markup=_markup(action.buttons),
+                reply_parameters=reply,
+            )
+            return str(message.message_id)
+        return ""  # not reached: errors are raised above
+
+    async def edit_text(self, action: EditText, message_id: str) -> None:
+        async with _mapped_errors():
+            await self.bot.edit_message_text(
+                chat_id=int(action.chat_id),
+                message_id=int(message_id),
+                text=action.text,
+                reply_markup=_markup(action.buttons),
+            )
+
+    async def answer_button(self, action: AnswerButton) -> None:
+        async with _mapped_errors():
+            await self.bot.answer_callback_query(
+                callback_query_id=action.callback_id,
+                text=action.text[:200] or None,
+                show_alert=action.alert,
+            )
+
+    async def download_file(self, file_id: str) -> bytes:
+        async with _mapped_errors():
+            file = await self.bot.get_file(file_id)
+            buffer = io.BytesIO()
+            await self.bot.download_file(file.file_path, destination=buffer)
+            return buffer.getvalue()
+        return b""

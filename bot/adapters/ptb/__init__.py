@@ -1,0 +1,1 @@
+"""The python-telegram-bot 22 adapter: the alternative Telegram runtime."""

@@ -1,0 +1,94 @@
+"""Our outbound actions → Bot API calls through python-telegram-bot, errors mapped to ours."""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from contextlib import asynccontextmanager
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
+from telegram import error as tg
+from telegram.warnings import PTBDeprecationWarning
+
+from bot.adapters.base import RetryAfter, TransientError, Undeliverable
+from bot.adapters.telegram_common import PLATFORM, bad_request_error
+from handlers.events import AnswerButton, EditText, Keyboard, SendText
+
+
+def _markup(buttons: Keyboard) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.text, callback_data=b.data) for b in row] for row in buttons]
+    )
+
+
+def retry_seconds(exc: tg.RetryAfter) -> float:
+    # PTB 22 gives an int and a deprecation warning, or a timedelta with PTB_TIMEDELTA=1.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
+
+
+@asynccontextmanager
+async def _mapped_errors():
+    # Order matters: in PTB, BadRequest and TimedOut are subclasses of NetworkError.
+    try:
+        yield
+    except tg.RetryAfter as exc:
+        raise RetryAfter(retry_seconds(exc)) from exc
+    except tg.Forbidden as exc:
+        raise Undeliverable(exc.message) from exc
+    except tg.BadRequest as exc:
+        mapped = bad_request_error(exc.message)
+        if mapped is not None:
+            raise mapped from exc
+    except tg.NetworkError as exc:  # TimedOut, 5xx, connection errors
+        raise TransientError(exc.message) from exc
+
+
+class PtbTransport:
+    platform = PLATFORM
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def send_text(self, action: SendText, reply_to_message_id: str | None) -> str:
+        reply = (
+            ReplyParameters(int(reply_to_message_id), allow_sending_without_reply=True)
+            if reply_to_message_id
+            else None
+        )
+        async with _mapped_errors():
+            message = await self.bot.send_message(
+                chat_id=int(action.chat_id),
+                text=action.text,
+                reply_markup=_markup(action.buttons),
+                reply_parameters=reply,
+            )
+            return str(message.message_id)
+        return ""  # not reached: errors are raised above
+
+    async def edit_text(self, action: EditText, message_id: str) -> None:
+        async with _mapped_errors():
+            await self.bot.edit_message_text(
+                chat_id=int(action.chat_id),
+                message_id=int(message_id),
+                text=action.text,
+                reply_markup=_markup(action.buttons),
+            )
+
+    async def answer_button(self, action: AnswerButton) -> None:
+        async with _mapped_errors():
+            await self.bot.answer_callback_query(
+                callback_query_id=action.callback_id,
+                text=action.text[:200] or None,
+                show_alert=action.alert,
+            )
+
+    async def download_file(self, file_id: str) -> bytes:
+        async with _mapped_errors():
+            file = await self.bot.get_file(file_id)
+            return bytes(await file.download_as_bytearray())
+        return b""

@@ -1,0 +1,125 @@
+"""The composition root: settings in, a running bot out. The only place that wires things."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import partial
+from pathlib import Path
+
+import structlog
+
+from bot.adapters.base import Transport
+from bot.sender import Limits, Sender
+from bot.settings import Settings
+from handlers import bus, delivery
+from handlers.context import Config, Deps
+from handlers.sla import policy_at
+from models.clock import Clock
+from models.db import make_engine, make_session_factory
+from models.migrate import upgrade_async
+from scheduler.setup import build_scheduler
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass
+class Core:
+    """The messenger-neutral part of a running bot, shared by every runtime."""
+
+    settings: Settings
+    deps: Deps
+    engine: object
+    sender: Sender | None = None
+    media: object | None = None
+    scheduler: object | None = None
+    tasks: list[asyncio.Task] = field(default_factory=list)
+
+
+async def prepare_database(url: str) -> None:
+    if url.startswith("sqlite") and ":///" in url:
+        path = url.split(":///", 1)[1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+    await upgrade_async(url)
+
+
+def build_core(settings: Settings, clock: Clock | None = None) -> Core:
+    engine = make_engine(settings.database_url)
+    config = Config(
+        default_locale=settings.default_locale,
+        promise_on_site_hours=settings.promise_on_site_hours,
+        bot_username=settings.bot_username,
+        timezone=settings.timezone,
+        sla_policy=str(settings.sla_policy) if settings.sla_policy else None,
+    )
+    policy_at(config.sla_policy)  # a bad policy file stops the start, naming the key
+    deps = Deps(make_session_factory(engine), clock or Clock(), config)
+    return Core(settings, deps, engine)
+
+
+async def start_background(
+    core: Core, transports: dict[str, Transport], limits: Limits | None = None
+) -> None:
+    """Sender, media fetcher, scheduler; and a catch-up of updates a crash left unhandled."""
+    from bot.media import MediaFetcher
+
+    deps = core.deps
+    core.sender = Sender(deps.session_factory, transports, deps.clock, limits,
+                         on_undeliverable=partial(delivery.on_undeliverable, deps))
+    core.media = MediaFetcher(deps.session_factory, transports, core.settings.media_dir,
+                              deps.clock)
+    deps.on_commit.extend([core.sender.wake, core.media.wake])
+    replayed = await bus.replay_pending(deps, older_than=timedelta(0))
+    if replayed:
+        log.info("inbox.replayed_on_start", count=replayed)
+    core.tasks.append(asyncio.create_task(core.sender.run_forever(), name="sender"))
+    core.tasks.append(asyncio.create_task(core.media.run_forever(), name="media"))
+    core.scheduler = build_scheduler(deps)
+    core.scheduler.start()
+    core.tasks.append(asyncio.create_task(_stop_on_cancel(core.scheduler), name="scheduler"))
+
+
+async def run_jobs_now(core: Core) -> None:
+    """Run every scheduled job once, now: the demo's fast-forward uses this after moving the
+    clock, so what would have fired in the skipped hours fires at once."""
+    for job in core.scheduler.get_jobs():
+        await job.func(*job.args, **job.kwargs)
+
+
+async def _stop_on_cancel(scheduler) -> None:
+    try:
+        await asyncio.Event().wait()
+    finally:
+        scheduler.shutdown(wait=False)
+
+
+async def stop(core: Core) -> None:
+    for task in core.tasks:
+        task.cancel()
+    for task in core.tasks:
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
+    await core.engine.dispose()
+
+
+# Each runtime module offers `async serve(settings, clock)`; imported lazily so that a
+# deployment without python-telegram-bot (or without the web extras) still starts the others.
+RUNTIMES = {
+    "aiogram": "bot.adapters.aiogram.app",
+    "ptb": "bot.adapters.ptb.app",
+    "webchat": "web.webchat.app",
+}
+TELEGRAM_RUNTIMES = {"aiogram", "ptb"}
+
+
+async def run(settings: Settings, clock: Clock | None = None) -> None:
+    """`gridbot run`: migrate, then serve the configured runtime until cancelled."""
+    if settings.runtime in TELEGRAM_RUNTIMES:
+        settings.require_token()
+    await prepare_database(settings.database_url)
+    module = importlib.import_module(RUNTIMES[settings.runtime])
+    await module.serve(settings, clock)

@@ -1,0 +1,65 @@
+"""Deployment settings, read from GRIDBOT_* environment variables and an optional .env file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="GRIDBOT_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    database_url: str = "sqlite+aiosqlite:///./gridbot.db"
+    # Optional on purpose: without a token the Telegram runtimes refuse to start with a clear
+    # sentence, while the CLI's database and org commands still work.
+    bot_token: SecretStr | None = None
+    bot_username: str | None = Field(
+        default=None, description="Used for invite deep links when getMe cannot be asked."
+    )
+    # Deployments point this at a local Bot API server; the tests point it at the emulator.
+    telegram_api_url: str = "https://api.telegram.org"
+    runtime: Literal["aiogram", "ptb", "webchat"] = "aiogram"
+    timezone: str = "Asia/Shanghai"
+    default_locale: Literal["zh_CN", "en"] = "zh_CN"
+    media_dir: Path = Path("./media")
+
+    # Webhook mode is used when webhook_url is set; long polling otherwise.
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = 8081
+    webhook_path: str = "/telegram/webhook"
+
+    # The webchat runtime (the embedded default) serves its page here; loopback only by default.
+    web_host: str = "127.0.0.1"
+    web_port: int = 8080
+    # Demo mode: seeds the demo org into an empty database and allows the clock fast-forward.
+    demo: bool = False
+
+    # The SLA policy (deadlines, office hours, holidays, the escalation ladder); the shipped
+    # models/sla_policy.yaml when unset. Checked at start: a bad file stops the bot with the key.
+    sla_policy: Path | None = None
+
+    # The promise printed on every new ticket (Yingkou Zhanqian pilot: on site within 3 h).
+    promise_on_site_hours: int = 3
+
+    def require_token(self) -> str:
+        if self.bot_token is None or not self.bot_token.get_secret_value().strip():
+            raise MissingToken(
+                "GRIDBOT_BOT_TOKEN is not set: the Telegram runtime cannot start without a bot "
+                "token from @BotFather. Set it in the environment or in .env (see README)."
+            )
+        return self.bot_token.get_secret_value().strip()
+
+
+class MissingToken(RuntimeError):
+    """Raised when a Telegram runtime is asked to start without a token."""
+
+
+def load_settings(**overrides) -> Settings:
+    return Settings(**overrides)

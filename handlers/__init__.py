@@ -1,0 +1,1 @@
+"""The service layer: messenger-neutral handlers. Imports no messenger or web framework."""

@@ -1,0 +1,87 @@
+"""What a handler works with: the open session, the clock, config, and the actions it queues."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+import locales
+from handlers.events import AnswerButton, EditText, Keyboard, Outbound, SendText
+from models.clock import Clock
+from models.org import Member
+
+
+@dataclass
+class Config:
+    default_locale: str = "zh_CN"
+    promise_on_site_hours: int = 3
+    bot_username: str | None = None
+    timezone: str = "Asia/Shanghai"
+    sla_policy: str | None = None  # a YAML file; None: models/sla_policy.yaml
+    # Duplicate reports: same grid and category within this window, and (when both have a
+    # location) within this distance, are offered to the reporter as "same as ...? [+1]".
+    # A window of 0 turns the check off.
+    duplicate_window_hours: float = 24.0
+    duplicate_radius_m: float = 250.0
+
+
+@dataclass
+class Deps:
+    """Everything the service layer needs, built once by bot.bootstrap."""
+
+    session_factory: async_sessionmaker[AsyncSession]
+    clock: Clock
+    config: Config = field(default_factory=Config)
+    # Called after a commit that queued outbox rows or photos, so the sender wakes at once.
+    on_commit: list[Callable[[], None]] = field(default_factory=list)
+
+    def notify(self) -> None:
+        for wake in self.on_commit:
+            wake()
+
+
+@dataclass
+class Ctx:
+    session: AsyncSession
+    deps: Deps
+    platform: str
+    member: Member | None = None
+    actions: list[Outbound] = field(default_factory=list)
+
+    @property
+    def now(self):
+        return self.deps.clock.now()
+
+    @property
+    def config(self) -> Config:
+        return self.deps.config
+
+    def locale_of(self, member: Member | None) -> str:
+        if member is not None and member.locale:
+            return member.locale
+        return self.config.default_locale
+
+    def tr(self, locale: str | None, key: str, **args: object) -> str:
+        return locales.t(locale or self.config.default_locale, key, **args)
+
+    def send(
+        self,
+        chat_id: str,
+        text: str,
+        buttons: Keyboard = (),
+        reply_to: str | None = None,
+        ref: str | None = None,
+        ticket_id: int | None = None,
+    ) -> None:
+        self.actions.append(
+            SendText(self.platform, chat_id, text, buttons, reply_to, ref, ticket_id)
+        )
+
+    def edit(self, chat_id: str, ref: str, text: str, buttons: Keyboard = ()) -> None:
+        self.actions.append(EditText(self.platform, chat_id, ref, text, buttons))
+
+    def answer(self, callback_id: str, text: str = "", alert: bool = False) -> None:
+        self.actions.append(AnswerButton(self.platform, callback_id, text, alert))

@@ -1,0 +1,65 @@
+"""Up the tiers: grid → community → street → district (小事不出社区、大事不出街道).
+
+Used by the SLA sweep when a deadline is missed by the policy's margin, and by /escalate.
+Each tier is an area of the grid's chain; its leaders, admins and command centre are told
+(privately, or by name in the grid group) and so is any group bound to that area.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from handlers.cards import render_card
+from handlers.context import Ctx
+from handlers.members import area_chain, groups_of_grid, members_with_role
+from handlers.notify import reach
+from models.lifecycle import DomainError
+from models.org import Area, ChatGroup, Role
+from models.ticket import Ticket, TicketEvent
+
+TIERS = ("grid", "community", "street", "district")
+TIER_RECEIVERS = {Role.LEADER, Role.ADMIN, Role.COMMAND}
+
+
+async def tier_area(ctx: Ctx, ticket: Ticket, tier: str) -> Area | None:
+    for area_id in await area_chain(ctx, ticket.grid_id):
+        area = await ctx.session.get(Area, area_id)
+        if area.kind == tier:
+            return area
+    return None
+
+
+def next_tier(current: str) -> str | None:
+    index = TIERS.index(current) if current in TIERS else 0
+    return TIERS[index + 1] if index + 1 < len(TIERS) else None
+
+
+async def escalate(ctx: Ctx, ticket: Ticket, to: str, reason: str, card: str | None) -> Area:
+    """Move the ticket to tier `to` and tell that tier; raises when the org has no such level."""
+    area = await tier_area(ctx, ticket, to)
+    if area is None:
+        raise DomainError("error-no-tier", tier=to)
+    ticket.tier, ticket.tier_area_id = to, area.id
+    ctx.session.add(ticket)
+    note = f"{area.name}: {reason}" + (f" ({card})" if card else "")
+    ctx.session.add(TicketEvent(ticket_id=ticket.id, actor_id=ctx.member.id if ctx.member else None,
+                                action="escalate", from_status=ticket.status,
+                                to_status=ticket.status, note=note[:2000], at=ctx.now))
+    for member in await members_with_role(ctx, TIER_RECEIVERS, area.id):
+        locale = ctx.locale_of(member)
+        text, buttons = await render_card(ctx, ticket, locale)
+        head = _headline(ctx, locale, ticket, area, reason, card)
+        await reach(ctx, member, ticket, None, raw=f"{head}\n{text}", buttons=buttons)
+    tier_groups = await ctx.session.exec(
+        select(ChatGroup).where(ChatGroup.platform == ctx.platform, ChatGroup.area_id == area.id)
+    )
+    for group in [*tier_groups.all(), *await groups_of_grid(ctx, ticket.grid_id)]:
+        locale = group.locale or ctx.config.default_locale
+        ctx.send(group.chat_id, _headline(ctx, locale, ticket, area, reason, card),
+                 ticket_id=ticket.id)
+    return area
+
+
+def _headline(ctx: Ctx, locale: str, ticket: Ticket, area: Area, reason: str, card) -> str:
+    return ctx.tr(locale, "escalated", number=ticket.number, area=area.name, reason=reason,
+                  card=ctx.tr(locale, f"supervision-{card}") if card else "none")

@@ -1,0 +1,133 @@
+"""People, their roles, and what those roles let them do for a given grid or ticket."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+import locales
+from handlers.context import Ctx
+from handlers.events import User
+from models.lifecycle import Capacity
+from models.org import Area, ChatGroup, Member, Role, RoleAssignment
+from models.ticket import Ticket
+
+STAFF_ROLES = {Role.WORKER, Role.LEADER, Role.COMMAND}
+SUPERVISOR_ROLES = {Role.LEADER, Role.ADMIN, Role.COMMAND}
+
+
+async def ensure_member(ctx: Ctx, user: User) -> Member:
+    member = (
+        await ctx.session.exec(
+            select(Member).where(
+                Member.platform == ctx.platform, Member.platform_user_id == user.id
+            )
+        )
+    ).first()
+    if member is None:
+        member = Member(
+            platform=ctx.platform,
+            platform_user_id=user.id,
+            display_name=user.name[:128],
+            locale=locales.normalise(user.language, ctx.config.default_locale),
+            created_at=ctx.now,
+        )
+        ctx.session.add(member)
+        await ctx.session.flush()
+    elif user.name and member.display_name != user.name[:128]:
+        member.display_name = user.name[:128]
+        ctx.session.add(member)
+    return member
+
+
+async def area_chain(ctx: Ctx, area_id: int) -> list[int]:
+    """The area and its ancestors, nearest first: a role on any of them covers the area."""
+    chain: list[int] = []
+    current: int | None = area_id
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = (await ctx.session.get(Area, current)).parent_id
+    return chain
+
+
+async def roles_over(ctx: Ctx, member: Member, area_id: int) -> set[Role]:
+    """Roles on the area or above it, plus roles on its buildings: a 3号楼 resident or
+    building head belongs to that building's grid."""
+    chain = await area_chain(ctx, area_id)
+    buildings = select(Area.id).where(Area.parent_id == area_id, Area.kind == "building")
+    rows = await ctx.session.exec(
+        select(RoleAssignment.role).where(
+            RoleAssignment.member_id == member.id,
+            RoleAssignment.area_id.in_(chain) | RoleAssignment.area_id.in_(buildings),
+        )
+    )
+    return {Role(r) for r in rows.all()}
+
+
+async def capacities_for(ctx: Ctx, member: Member, ticket: Ticket) -> set[Capacity]:
+    roles = await roles_over(ctx, member, ticket.grid_id)
+    capacities: set[Capacity] = set()
+    if roles & STAFF_ROLES:
+        capacities.add(Capacity.STAFF)
+    if roles & SUPERVISOR_ROLES:
+        capacities.add(Capacity.SUPERVISOR)
+    if ticket.assignee_id == member.id:
+        capacities.add(Capacity.HOLDER)
+    if ticket.reporter_id == member.id:
+        capacities.add(Capacity.REPORTER)
+    return capacities
+
+
+async def ensure_resident(ctx: Ctx, member: Member, grid_id: int) -> None:
+    """Writing in a grid's group makes you one of its residents, unless you already hold a role."""
+    if await roles_over(ctx, member, grid_id):
+        return
+    ctx.session.add(RoleAssignment(member_id=member.id, role=Role.RESIDENT, area_id=grid_id))
+    await ctx.session.flush()
+
+
+async def grids_of(ctx: Ctx, member: Member) -> list[Area]:
+    """Grids the member belongs to directly (any role scoped to a grid or a building in it)."""
+    rows = await ctx.session.exec(
+        select(Area).join(RoleAssignment, RoleAssignment.area_id == Area.id).where(
+            RoleAssignment.member_id == member.id
+        )
+    )
+    grids: dict[int, Area] = {}
+    for area in rows.all():
+        grid = area if area.kind == "grid" else await _parent_grid(ctx, area)
+        if grid is not None:
+            grids[grid.id] = grid
+    return sorted(grids.values(), key=lambda a: a.code)
+
+
+async def _parent_grid(ctx: Ctx, area: Area) -> Area | None:
+    if area.kind == "building" and area.parent_id is not None:
+        return await ctx.session.get(Area, area.parent_id)
+    return None
+
+
+async def group_for_chat(ctx: Ctx, chat_id: str) -> ChatGroup | None:
+    return (
+        await ctx.session.exec(
+            select(ChatGroup).where(
+                ChatGroup.platform == ctx.platform, ChatGroup.chat_id == chat_id
+            )
+        )
+    ).first()
+
+
+async def groups_of_grid(ctx: Ctx, grid_id: int) -> list[ChatGroup]:
+    rows = await ctx.session.exec(
+        select(ChatGroup).where(ChatGroup.platform == ctx.platform, ChatGroup.area_id == grid_id)
+    )
+    return list(rows.all())
+
+
+async def members_with_role(ctx: Ctx, roles: set[Role], area_id: int) -> list[Member]:
+    rows = await ctx.session.exec(
+        select(Member)
+        .join(RoleAssignment, RoleAssignment.member_id == Member.id)
+        .where(RoleAssignment.area_id == area_id, RoleAssignment.role.in_([r.value for r in roles]))
+        .order_by(Member.id)
+    )
+    return list({m.id: m for m in rows.all()}.values())

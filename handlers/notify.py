@@ -1,0 +1,61 @@
+"""Reaching one person about a ticket: privately when they have started the bot, otherwise in
+their grid's group, by name and as a reply to their own report."""
+
+from __future__ import annotations
+
+from handlers import callbacks
+from handlers.cards import render_card
+from handlers.context import Ctx
+from handlers.events import Button, Keyboard
+from handlers.members import groups_of_grid
+from models.org import Member
+from models.ticket import Ticket
+
+RATING_LEVELS = (4, 3, 2, 1)  # 优秀 良好 合格 不合格; 1 is the fail that reopens
+
+
+async def reach(
+    ctx: Ctx,
+    member: Member,
+    ticket: Ticket,
+    key: str | None,
+    raw: str | None = None,
+    buttons: Keyboard = (),
+    ref: str | None = None,
+    **args: object,
+) -> None:
+    if member.private_chat_id:
+        text = raw if raw is not None else ctx.tr(ctx.locale_of(member), key, **args)
+        ctx.send(member.private_chat_id, text, buttons, ref=ref, ticket_id=ticket.id)
+        return
+    for group in await groups_of_grid(ctx, ticket.grid_id):
+        locale = group.locale or ctx.config.default_locale
+        text = raw if raw is not None else ctx.tr(locale, key, **args)
+        text = ctx.tr(locale, "mention-prefix", name=member.display_name) + text
+        reply_to = (
+            ticket.source_message_id
+            if member.id == ticket.reporter_id and group.chat_id == ticket.source_chat_id
+            else None
+        )
+        ctx.send(group.chat_id, text, buttons, reply_to=reply_to, ref=ref, ticket_id=ticket.id)
+
+
+async def reach_with_card(ctx: Ctx, member: Member, ticket: Ticket, intro: str,
+                          buttons: Keyboard | None = None) -> None:
+    """A ticket handed to someone: a headline, then the card (with its buttons unless given)."""
+    text, card_buttons = await render_card(ctx, ticket, ctx.locale_of(member))
+    await reach(ctx, member, ticket, None, raw=f"{intro}\n{text}",
+                buttons=card_buttons if buttons is None else buttons)
+
+
+async def ask_for_rating(ctx: Ctx, ticket: Ticket) -> None:
+    reporter = await ctx.session.get(Member, ticket.reporter_id)
+    locale = ctx.locale_of(reporter) if reporter.private_chat_id else ctx.config.default_locale
+    buttons = (
+        tuple(
+            Button(ctx.tr(locale, f"rating-{level}"), callbacks.rating(ticket.id, level))
+            for level in RATING_LEVELS
+        ),
+    )
+    await reach(ctx, reporter, ticket, "rate-ask", buttons=buttons, ref=f"rate:{ticket.id}",
+                number=ticket.number, text=ticket.text[:60])

@@ -1,0 +1,98 @@
+"""/start (with invite codes), /help, and /bind: how people and groups join."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from handlers.context import Ctx
+from handlers.events import MessageIn
+from handlers.members import group_for_chat, roles_over
+from models.lifecycle import DomainError
+from models.org import Area, ChatGroup, InviteCode, Role, RoleAssignment
+
+BINDERS = {Role.ADMIN, Role.COMMAND}
+
+
+async def start(event: MessageIn, ctx: Ctx, args: str) -> None:
+    locale = ctx.locale_of(ctx.member)
+    if not event.is_private:
+        await help_command(event, ctx, "")
+        return
+    ctx.member.private_chat_id = event.chat_id
+    ctx.session.add(ctx.member)
+    if not args:
+        ctx.send(event.chat_id, ctx.tr(locale, "start-welcome", name=ctx.member.display_name))
+        await help_command(event, ctx, "")
+        return
+    invite = (
+        await ctx.session.exec(select(InviteCode).where(InviteCode.code == args.strip()))
+    ).first()
+    # Refused by a reply, not a DomainError: that would roll back the private chat id above,
+    # and the bot could then never reach this person privately.
+    if invite is None or invite.used_at is not None:
+        key = "error-invite-unknown" if invite is None else "error-invite-used"
+        ctx.send(event.chat_id, ctx.tr(locale, key))
+        return
+    invite.used_at, invite.used_by_member_id = ctx.now, ctx.member.id
+    ctx.session.add(invite)
+    exists = (
+        await ctx.session.exec(
+            select(RoleAssignment).where(
+                RoleAssignment.member_id == ctx.member.id,
+                RoleAssignment.role == invite.role,
+                RoleAssignment.area_id == invite.area_id,
+                RoleAssignment.department_id == invite.department_id,
+            )
+        )
+    ).first()
+    if exists is None:
+        ctx.session.add(
+            RoleAssignment(member_id=ctx.member.id, role=invite.role, area_id=invite.area_id,
+                           department_id=invite.department_id)
+        )
+    area = await ctx.session.get(Area, invite.area_id)
+    ctx.send(
+        event.chat_id,
+        ctx.tr(locale, "start-role-granted", role=ctx.tr(locale, f"role-{invite.role}"),
+               area=area.name, code=area.code),
+    )
+
+
+async def help_command(event: MessageIn, ctx: Ctx, _args: str) -> None:
+    locale = ctx.locale_of(ctx.member)
+    roles: set[Role] = set()
+    group = await group_for_chat(ctx, event.chat_id) if not event.is_private else None
+    if group is not None:
+        roles = await roles_over(ctx, ctx.member, group.area_id)
+    else:
+        rows = await ctx.session.exec(
+            select(RoleAssignment.role).where(RoleAssignment.member_id == ctx.member.id)
+        )
+        roles = {Role(r) for r in rows.all()}
+    staff = roles & {Role.WORKER, Role.LEADER, Role.COMMAND, Role.ADMIN, Role.LIAISON}
+    ctx.send(event.chat_id, ctx.tr(locale, "help-staff" if staff else "help-resident"))
+
+
+async def bind(event: MessageIn, ctx: Ctx, args: str) -> None:
+    locale = ctx.locale_of(ctx.member)
+    if event.is_private:
+        raise DomainError("error-bind-in-group")
+    code = args.strip().upper()
+    if not code:
+        ctx.send(event.chat_id, ctx.tr(locale, "bind-usage"), reply_to=event.message_id)
+        return
+    area = (await ctx.session.exec(select(Area).where(Area.code == code))).first()
+    if area is None:
+        raise DomainError("error-unknown-area", code=code)
+    if area.kind != "grid":
+        raise DomainError("error-bind-grid-only", code=code)
+    if not await roles_over(ctx, ctx.member, area.id) & BINDERS:
+        raise DomainError("error-not-admin", code=code)
+    group = await group_for_chat(ctx, event.chat_id)
+    if group is None:
+        group = ChatGroup(platform=ctx.platform, chat_id=event.chat_id, area_id=area.id,
+                          title=event.chat_title, bound_at=ctx.now)
+    group.area_id, group.title = area.id, event.chat_title or group.title
+    group.bound_by_member_id, group.bound_at = ctx.member.id, ctx.now
+    ctx.session.add(group)
+    ctx.send(event.chat_id, ctx.tr(locale, "bind-done", name=area.name, code=area.code))

@@ -1,0 +1,85 @@
+"""Deadlines on the ticket: which milestone runs, when it falls due, when to look again.
+
+Recomputed on every transition (and after each sweep step) from the policy in
+models/sla_policy.yaml, so the stored next_due_at is all the sweep needs to find work.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from functools import cache
+from pathlib import Path
+
+from sqlmodel import select
+
+from handlers.context import Ctx
+from models.lifecycle import Status
+from models.sla import (
+    Light,
+    Rule,
+    SlaPolicy,
+    default_policy,
+    light,
+    load_policy,
+    milestone_for,
+    when_next,
+)
+from models.ticket import SlaStep, Ticket, TicketEvent
+
+
+@cache
+def policy_at(path: str | None) -> SlaPolicy:
+    """The deployment's policy file (GRIDBOT_SLA_POLICY), or the one shipped with the code."""
+    return load_policy(Path(path)) if path else default_policy()
+
+
+def rule_of(ctx: Ctx, ticket: Ticket) -> Rule:
+    return policy_at(ctx.config.sla_policy).rule_for(ticket.category, ticket.urgent)
+
+
+async def clock_start(ctx: Ctx, ticket: Ticket) -> datetime:
+    """The report time, moved on by the time spent waiting for the resident; for a reopened
+    ticket the reopening (its rework gets a fresh resolve deadline, not an instant breach)."""
+    start = ticket.created_at
+    if Status(ticket.status) == Status.REOPENED:
+        reopened = (
+            await ctx.session.exec(
+                select(TicketEvent.at)
+                .where(TicketEvent.ticket_id == ticket.id, TicketEvent.to_status == "reopened")
+                .order_by(TicketEvent.id.desc())
+            )
+        ).first()
+        start = reopened or start
+    return rule_of(ctx, ticket).calendar.add(start, timedelta(seconds=ticket.paused_seconds))
+
+
+async def steps_done(ctx: Ctx, ticket: Ticket) -> set[str]:
+    rows = await ctx.session.exec(
+        select(SlaStep.step).where(
+            SlaStep.ticket_id == ticket.id, SlaStep.milestone == (ticket.milestone or "")
+        )
+    )
+    return set(rows.all())
+
+
+async def schedule(ctx: Ctx, ticket: Ticket) -> None:
+    """Set milestone, due_at and next_due_at for the ticket's current state."""
+    milestone = milestone_for(ticket.status, feedback_given=True)
+    if milestone is None:
+        ticket.milestone = ticket.due_at = ticket.next_due_at = None
+    else:
+        deadlines, calendar, escalation = rule_of(ctx, ticket)
+        start = await clock_start(ctx, ticket)
+        ticket.milestone = milestone.value
+        ticket.due_at = calendar.add(start, deadlines.of(milestone))
+        done = await steps_done(ctx, ticket)
+        ticket.next_due_at = when_next(start, ticket.due_at, done, escalation, calendar)
+    ctx.session.add(ticket)
+
+
+async def light_of(ctx: Ctx, ticket: Ticket) -> Light | None:
+    if ticket.due_at is None:
+        return None
+    _deadlines, calendar, escalation = rule_of(ctx, ticket)
+    start = await clock_start(ctx, ticket)
+    return light(start, ticket.due_at, ctx.now, calendar, escalation.yellow_at)

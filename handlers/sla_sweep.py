@@ -1,0 +1,106 @@
+"""The SLA sweep: every minute, the tickets whose next step is due, each step sent once.
+
+Selected by the next_due_at index, so the cost follows what is due, not what is open. Each
+step is recorded in sla_step (unique per ticket, milestone and step) in the same transaction
+as the messages it queues: a restart, a second process or a late run neither repeats nor
+skips a step. On PostgreSQL rows are claimed FOR UPDATE SKIP LOCKED, so two sweepers share
+the work; SQLite ignores that clause and serialises writers instead.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from handlers.cards import refresh_card
+from handlers.context import Ctx, Deps
+from handlers.escalation import escalate
+from handlers.members import members_with_role
+from handlers.notify import reach
+from handlers.outbox import write_outbox
+from handlers.sla import clock_start, rule_of, schedule, steps_done
+from models.org import Member, Role
+from models.sla import next_step
+from models.ticket import SlaStep, Ticket
+
+BATCH = 100
+
+
+async def sweep(deps: Deps) -> int:
+    """Run every due step; returns how many steps were sent."""
+    total = 0
+    while True:
+        sent, claimed = await _sweep_batch(deps)
+        total += sent
+        if claimed < BATCH:
+            return total
+
+
+async def _sweep_batch(deps: Deps) -> tuple[int, int]:
+    now = deps.clock.now()
+    sent = 0
+    async with deps.session_factory() as session, session.begin():
+        tickets = (
+            await session.exec(
+                select(Ticket)
+                .where(Ticket.next_due_at <= now)
+                .order_by(Ticket.next_due_at)
+                .limit(BATCH)
+                .with_for_update(skip_locked=True)
+            )
+        ).all()
+        actions = []
+        for ticket in tickets:
+            ctx = Ctx(session=session, deps=deps, platform=ticket.source_platform)
+            sent += await run_due_steps(ctx, ticket)
+            actions.extend(ctx.actions)
+        await write_outbox(session, actions, now)
+    if sent:
+        deps.notify()
+    return sent, len(tickets)
+
+
+async def run_due_steps(ctx: Ctx, ticket: Ticket) -> int:
+    deadlines, calendar, escalation = rule_of(ctx, ticket)
+    start = await clock_start(ctx, ticket)
+    due = ticket.due_at or calendar.add(start, deadlines.of(ticket.milestone))
+    done = await steps_done(ctx, ticket)
+    steps = next_step(start, due, ctx.now, done, escalation, calendar)
+    for step in steps:
+        ctx.session.add(SlaStep(ticket_id=ticket.id, milestone=ticket.milestone, step=step,
+                                at=ctx.now))
+        await ctx.session.flush()  # the unique key is the last guard against a double send
+        tier = escalation.tier_of(step)
+        if tier is not None:
+            await escalate(ctx, ticket, tier.to, ctx.tr(ctx.config.default_locale,
+                                                        "sla-missed-reason"), tier.card)
+        else:
+            await _remind(ctx, ticket, step)
+    await schedule(ctx, ticket)
+    if steps:
+        await refresh_card(ctx, ticket)
+    return len(steps)
+
+
+async def _remind(ctx: Ctx, ticket: Ticket, step: str) -> None:
+    """yellow: the holder (or the grid's workers) is reminded; red: the grid leader too."""
+    if ticket.assignee_id:
+        people = [await ctx.session.get(Member, ticket.assignee_id)]
+    else:
+        people = await members_with_role(ctx, {Role.WORKER}, ticket.grid_id)
+    if step == "red":
+        people += await members_with_role(ctx, {Role.LEADER}, ticket.grid_id)
+    seen: set[int] = set()
+    for person in people:
+        if person.id in seen:
+            continue
+        seen.add(person.id)
+        locale = ctx.locale_of(person)
+        await reach(ctx, person, ticket, f"sla-{step}", number=ticket.number,
+                    milestone=ctx.tr(locale, f"milestone-{ticket.milestone}"),
+                    due=_local(ctx, ticket.due_at))
+
+
+def _local(ctx: Ctx, when) -> str:
+    from handlers.cards import local_time
+
+    return local_time(ctx, when)

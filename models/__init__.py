@@ -1,0 +1,25 @@
+"""SQLModel tables and the pure rules beside them. Imports no messenger or web framework."""
+
+from models.messaging import Conversation, Draft, InboxUpdate, MessageRef, OutboxMessage
+from models.org import Area, ChatGroup, Department, InviteCode, Member, RoleAssignment
+from models.ticket import Photo, SlaStep, Ticket, TicketDepartment, TicketEvent, TicketFollower
+
+__all__ = [
+    "Area",
+    "ChatGroup",
+    "Conversation",
+    "Department",
+    "Draft",
+    "InboxUpdate",
+    "InviteCode",
+    "Member",
+    "MessageRef",
+    "OutboxMessage",
+    "Photo",
+    "RoleAssignment",
+    "SlaStep",
+    "Ticket",
+    "TicketDepartment",
+    "TicketEvent",
+    "TicketFollower",
+]

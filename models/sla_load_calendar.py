@@ -1,0 +1,47 @@
+"""Read one calendar of sla_policy.yaml: office hours, holidays and make-up days (调休)."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from models.sla_calendar import Calendar, ContinuousCalendar, WorkingHoursCalendar
+from models.sla_parse import WEEKDAYS, Reader
+
+CALENDAR_KEYS = {"type", "hours", "makeup_hours", "holidays", "workdays"}
+
+
+def read_calendar(read: Reader, spec: object, name: str, tz: ZoneInfo) -> Calendar:
+    """One entry of `calendars:`, continuous or working_hours."""
+    key = f"calendars.{name}"
+    spec = read.mapping(spec, key, CALENDAR_KEYS)
+    kind = spec.get("type")
+    if kind == "continuous":
+        if set(spec) != {"type"}:
+            raise read.fail(key, "a continuous calendar takes no other keys than type")
+        return ContinuousCalendar(name)
+    if kind != "working_hours":
+        raise read.fail(f"{key}.type", f"{kind!r}: expected continuous or working_hours")
+    by_day = read.mapping(spec.get("hours"), f"{key}.hours", set(WEEKDAYS))
+    hours = tuple(read.periods(by_day.get(day), f"{key}.hours.{day}") for day in WEEKDAYS)
+    if not any(hours):
+        raise read.fail(f"{key}.hours", "no office hours on any weekday")
+    # A make-up day is worked like an ordinary weekday: the first one with hours, unless told.
+    makeup = next(h for h in hours if h)
+    if "makeup_hours" in spec:
+        makeup = read.periods(spec["makeup_hours"], f"{key}.makeup_hours")
+    if not makeup:
+        raise read.fail(f"{key}.makeup_hours", "make-up working days (调休) need office hours")
+    holidays = read.dates(spec.get("holidays"), f"{key}.holidays")
+    workdays = read.dates(spec.get("workdays"), f"{key}.workdays")
+    for day in sorted(workdays):
+        if day in holidays:
+            raise read.fail(f"{key}.workdays", f"{day} is listed as a holiday too")
+        if hours[day.weekday()]:
+            raise read.fail(
+                f"{key}.workdays",
+                f"{day} is a {WEEKDAYS[day.weekday()]}, a working day already; "
+                "make-up days (调休) are days without office hours",
+            )
+    return WorkingHoursCalendar(
+        name, tz, hours, frozenset(holidays), frozenset(workdays), makeup_hours=makeup
+    )

@@ -1,0 +1,1 @@
+"""APScheduler set-up and the jobs it runs."""

@@ -1,0 +1,53 @@
+"""The digest jobs: 日报告 daily at 18:00, 周报告 Monday 09:00, 月报告 the 1st at 09:00, on the
+deployment's local clock (Config.timezone), whatever the host's zone.
+
+Each job works out its period from the clock, and each report is recorded by its outbox ref
+(see handlers.digest), so running a job again, late, or from the demo's fast-forward never
+sends a report twice. That is what makes these choices safe:
+- next_run_time=now (catch_up): a report missed while the bot was down goes out at start, as
+  the SLA sweep does; a report already sent is skipped. The price: a brand-new deployment
+  sends the last period's reports at its first start.
+- misfire_grace_time=None: a tick however late (a laptop waking at 23:00) still runs, instead
+  of the default 5 minutes after which the day's report would be silently lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from apscheduler.triggers.cron import CronTrigger
+
+from handlers.context import Deps
+from handlers.digest import DAILY_AT, daily_digest, monthly_digest, weekly_digest
+
+Report = Callable[[Deps, datetime], Awaitable[int]]
+
+DIGEST_JOBS: tuple[tuple[str, Report, dict[str, object]], ...] = (
+    ("digest-daily", daily_digest, {"hour": DAILY_AT.hour, "minute": DAILY_AT.minute}),
+    ("digest-weekly", weekly_digest, {"day_of_week": "mon", "hour": 9, "minute": 0}),
+    ("digest-monthly", monthly_digest, {"day": 1, "hour": 9, "minute": 0}),
+)
+
+
+async def run_digest(report: Report, deps: Deps) -> int:
+    """The job itself: the period comes from the injected clock at the moment it runs."""
+    return await report(deps, deps.clock.now())
+
+
+def register_digest_jobs(scheduler, deps: Deps, *, catch_up: bool = True) -> None:
+    timezone = ZoneInfo(deps.config.timezone)
+    for job_id, report, fields in DIGEST_JOBS:
+        first_run = {"next_run_time": datetime.now(UTC)} if catch_up else {}
+        scheduler.add_job(
+            run_digest,
+            CronTrigger(timezone=timezone, **fields),
+            args=[report, deps],
+            id=job_id,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=None,
+            **first_run,
+        )

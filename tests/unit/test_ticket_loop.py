@@ -1,0 +1,99 @@
+"""The report → ticket → take → close → rate loop, through the bus, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from handlers import bus, callbacks
+from models.lifecycle import Status
+from models.ticket import Photo, Ticket, TicketEvent
+from tests.support.outbox import answers, buttons_of, find_send, take_outbox
+from tests.support.world import Script, build_world
+
+
+async def _ticket(deps, number=None) -> Ticket:
+    async with deps.session_factory() as s:
+        query = select(Ticket).order_by(Ticket.id)
+        if number:
+            query = query.where(Ticket.number == number)
+        return (await s.exec(query)).first()
+
+
+async def test_photo_report_prompt_confirm_take_resolve_rate(deps):
+    world = await build_world(deps)
+    script = Script()
+    await bus.receive(script.photo(world.resident, world.group_chat, "3号楼楼道声控灯不亮"), deps)
+    prompt = find_send(await take_outbox(deps), world.group_chat, "登记为报事")
+    assert await _ticket(deps) is None, "a prompt, not yet a ticket"
+
+    await bus.receive(script.press(world.resident, world.group_chat, buttons_of(prompt)[0]), deps)
+    out = await take_outbox(deps)
+    card = find_send(out, world.group_chat, "G0102-0001")
+    assert "市政设施·照明" in card.text and "杨超" in card.text and "3 小时内到场" in card.text
+    assert buttons_of(card)[:2] == ["tk:take:1", "tk:done:1"]
+    assert find_send(out, world.resident.private_chat, "G0102-0001")  # 一次性告知
+    ticket = await _ticket(deps)
+    assert ticket.status == Status.NEW and ticket.category == "lighting"
+
+    await bus.receive(script.press(world.worker, world.group_chat, "tk:take:1"), deps)
+    out = await take_outbox(deps)
+    assert "已接单" in answers(out)[0].text
+    edit = next(a for a in out if getattr(a, "ref", None) == "card:1")
+    assert "杨超" in edit.text and "已接单" in edit.text
+
+    await bus.receive(script.press(world.worker, world.group_chat, "tk:site:1"), deps)
+    await bus.receive(script.press(world.worker, world.group_chat, "tk:done:1"), deps)
+    out = await take_outbox(deps)
+    assert find_send(out, world.worker.private_chat, "办结后的照片")
+    await bus.receive(script.photo(world.worker, world.worker.private_chat, "已更换灯泡",
+                                   uid="after1"), deps)
+    out = await take_outbox(deps)
+    rate = find_send(out, world.resident.private_chat, "请评价")
+    assert buttons_of(rate) == [callbacks.rating(1, lvl) for lvl in (4, 3, 2, 1)]
+
+    await bus.receive(script.press(world.resident, world.resident.private_chat, "rt:1:3"), deps)
+    ticket = await _ticket(deps)
+    assert ticket.status == Status.CLOSED and ticket.rating == 3
+    assert ticket.close_note == "已更换灯泡"
+    async with deps.session_factory() as s:
+        trail = [(e.action, e.to_status) for e in (await s.exec(
+            select(TicketEvent).order_by(TicketEvent.id))).all()]
+        stages = sorted(p.stage for p in (await s.exec(select(Photo))).all())
+    assert trail == [("report", "new"), ("take", "taken"), ("arrive", "on_site"),
+                     ("resolve", "resolved"), ("rate_pass", "rated"), ("close", "closed")]
+    assert stages == ["after", "before"]
+
+
+async def test_fail_rating_reopens_to_same_worker_and_tells_leader(deps):
+    world = await build_world(deps)
+    script = Script()
+    await bus.receive(script.text(world.resident, world.group_chat, "/report 下水道堵了"), deps)
+    for data in ("tk:take:1", "tk:done:1"):
+        await bus.receive(script.press(world.worker, world.group_chat, data), deps)
+    await bus.receive(script.press(world.worker, world.worker.private_chat, "cv:skip:"), deps)
+    await take_outbox(deps)
+    await bus.receive(script.press(world.resident, world.resident.private_chat, "rt:1:1"), deps)
+    out = await take_outbox(deps)
+    ticket = await _ticket(deps)
+    assert ticket.status == Status.REOPENED and ticket.assignee_id == world.worker.member_id
+    assert find_send(out, world.worker.private_chat, "返工")
+    assert find_send(out, world.leader.private_chat, "不合格")
+
+
+async def test_chatter_creates_nothing_and_report_tag_creates_at_once(deps):
+    world = await build_world(deps)
+    script = Script()
+    await bus.receive(script.text(world.resident, world.group_chat, "大家早上好"), deps)
+    assert await take_outbox(deps) == []
+    await bus.receive(script.text(world.resident, world.group_chat, "#报事 门口有建筑垃圾"), deps)
+    ticket = await _ticket(deps)
+    assert ticket.category == "sanitation" and ticket.text == "门口有建筑垃圾"
+
+
+async def test_replayed_update_changes_nothing(deps):
+    world = await build_world(deps)
+    event = Script().text(world.resident, world.group_chat, "/report 路灯不亮")
+    assert await bus.receive(event, deps) is True
+    assert await bus.receive(event, deps) is False
+    async with deps.session_factory() as s:
+        assert len((await s.exec(select(Ticket))).all()) == 1

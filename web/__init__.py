@@ -1,0 +1,1 @@
+"""Web surfaces: the webchat adapter today; the dashboard and exports later."""

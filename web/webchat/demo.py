@@ -1,0 +1,48 @@
+"""`gridbot demo`: the demo org, its groups, and a clock the viewer can fast-forward."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlmodel import select
+
+from models.clock import Clock
+from models.org import Area, ChatGroup, Member
+from models.org_import import import_org
+from web.webchat import PLATFORM
+
+DEMO_ORG = Path(__file__).with_name("demo_org.yaml")
+
+
+class DemoClock(Clock):
+    """Real time plus an offset the viewer moves forward; never backwards."""
+
+    def __init__(self) -> None:
+        self._offset = timedelta(0)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self._offset
+
+    def advance(self, **delta: float) -> datetime:
+        self._offset += timedelta(**delta)
+        return self.now()
+
+
+async def seed_if_empty(session_factory, clock: Clock) -> bool:
+    """Load the demo org and open one group per grid, unless there is data already."""
+    async with session_factory() as s:
+        if (await s.exec(select(Area.id).limit(1))).first() is not None:
+            return False
+    await import_org(session_factory, DEMO_ORG, clock=clock)
+    async with session_factory() as s, s.begin():
+        grids = (await s.exec(select(Area).where(Area.kind == "grid").order_by(Area.code))).all()
+        for grid in grids:
+            s.add(ChatGroup(platform=PLATFORM, chat_id=f"-{grid.code.lower()}",
+                            area_id=grid.id, title=f"{grid.name}居民群", locale="zh_CN",
+                            bound_at=clock.now()))
+        members = (await s.exec(select(Member).where(Member.platform == PLATFORM))).all()
+        for member in members:
+            member.private_chat_id = member.platform_user_id  # everyone can open the bot chat
+            s.add(member)
+    return True
