@@ -21,6 +21,7 @@ from handlers.sla import policy_at
 from models.clock import Clock
 from models.db import make_engine, make_session_factory
 from models.migrate import upgrade_async
+from scheduler.running import JobRuns
 from scheduler.setup import build_scheduler
 
 log = structlog.get_logger(__name__)
@@ -37,6 +38,7 @@ class Core:
     media: object | None = None
     scheduler: object | None = None
     tasks: list[asyncio.Task] = field(default_factory=list)
+    job_runs: JobRuns = field(default_factory=JobRuns)
 
 
 async def prepare_database(url: str) -> None:
@@ -51,7 +53,8 @@ def build_core(settings: Settings, clock: Clock | None = None) -> Core:
     engine = make_engine(settings.database_url)
     config = Config(
         default_locale=settings.default_locale,
-        promise_on_site_hours=settings.promise_on_site_hours,
+        duplicate_window_hours=settings.duplicate_window_hours,
+        duplicate_radius_m=settings.duplicate_radius_m,
         bot_username=settings.bot_username,
         timezone=settings.timezone,
         sla_policy=str(settings.sla_policy) if settings.sla_policy else None,
@@ -78,9 +81,8 @@ async def start_background(
         log.info("inbox.replayed_on_start", count=replayed)
     core.tasks.append(asyncio.create_task(core.sender.run_forever(), name="sender"))
     core.tasks.append(asyncio.create_task(core.media.run_forever(), name="media"))
-    core.scheduler = build_scheduler(deps)
+    core.scheduler = build_scheduler(deps, core.job_runs)
     core.scheduler.start()
-    core.tasks.append(asyncio.create_task(_stop_on_cancel(core.scheduler), name="scheduler"))
 
 
 async def run_jobs_now(core: Core) -> None:
@@ -90,19 +92,28 @@ async def run_jobs_now(core: Core) -> None:
         await job.func(*job.args, **job.kwargs)
 
 
-async def _stop_on_cancel(scheduler) -> None:
-    try:
-        await asyncio.Event().wait()
-    finally:
-        scheduler.shutdown(wait=False)
+async def stop(core: Core, grace_seconds: float = 10) -> None:
+    """Stop in order: no new job runs, workers finish what is in hand, then close.
 
-
-async def stop(core: Core) -> None:
-    for task in core.tasks:
-        task.cancel()
-    for task in core.tasks:
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await task
+    Nothing is cancelled in the middle of a database call unless it overstays the grace:
+    that can lose the call's work and, with aiosqlite, hang the connection's close.
+    """
+    if core.scheduler is not None and core.scheduler.running:
+        core.scheduler.pause()
+    for worker in (core.sender, core.media):
+        if worker is not None:
+            worker.request_stop()
+    pending = {*core.tasks, *core.job_runs.running()} - {asyncio.current_task()}
+    if pending:
+        _done, overstayed = await asyncio.wait(pending, timeout=grace_seconds)
+        for task in overstayed:
+            log.warning("stop.cancelled_overstaying_task", task=task.get_name())
+            task.cancel()
+        for task in pending:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+    if core.scheduler is not None and core.scheduler.running:
+        core.scheduler.shutdown(wait=False)
     await core.engine.dispose()
 
 

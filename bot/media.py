@@ -152,8 +152,14 @@ class MediaFetcher:
         self.media_dir = Path(media_dir)
         self._clock = clock
         self._wake = asyncio.Event()
+        self._stopping = False
 
     def wake(self) -> None:
+        self._wake.set()
+
+    def request_stop(self) -> None:
+        """Finish the photo in hand, then leave the loop (see Sender.request_stop)."""
+        self._stopping = True
         self._wake.set()
 
     async def run_forever(
@@ -161,14 +167,14 @@ class MediaFetcher:
     ) -> None:
         if wake is not None:
             self._wake = wake
-        while True:
+        while not self._stopping:
             self._wake.clear()  # a commit during the pass below sets it again: no lost wake
             try:
                 due, _stored = await self._pass(limit)
             except Exception:  # the loop must survive a database hiccup
                 log.exception("media.loop_error")
                 due = 0
-            if due >= limit:
+            if due >= limit and not self._stopping:
                 continue  # more are waiting; each one left the due set, so this ends
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), idle_seconds)
@@ -183,6 +189,8 @@ class MediaFetcher:
         photos = await self._due(limit)
         stored = 0
         for photo in photos:
+            if self._stopping:
+                break  # the rest stay due: fetched after the restart
             stored += await self._fetch(photo)
         return len(photos), stored
 

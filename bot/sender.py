@@ -64,11 +64,18 @@ class Sender:
         self._global = AsyncLimiter(self._limits.global_per_second, 1)
         self._per_chat: dict[tuple[str, str], list[AsyncLimiter]] = {}
         self._wake = asyncio.Event()
+        self._stopping = False
         # Called with the outbox row id after a 403, so the core can reach the person
         # another way; the sender itself knows nothing about tickets or groups.
         self._on_undeliverable = on_undeliverable
 
     def wake(self) -> None:
+        self._wake.set()
+
+    def request_stop(self) -> None:
+        """Finish the message in hand, then leave the loop. Cancelling instead could cut a
+        database call in half; what is still pending stays pending for the next start."""
+        self._stopping = True
         self._wake.set()
 
     async def recover(self) -> int:
@@ -83,7 +90,7 @@ class Sender:
 
     async def run_forever(self, idle_seconds: float = 1.0) -> None:
         await self.recover()
-        while True:
+        while not self._stopping:
             try:
                 sent = await self.run_once()
             except Exception:
@@ -117,6 +124,8 @@ class Sender:
 
     async def _drain_chat(self, key: tuple[str, str], row_ids: list[int]) -> None:
         for row_id in row_ids:
+            if self._stopping:
+                return  # unclaimed rows stay pending: sent after the restart, once
             if not await self._deliver(row_id, key):
                 return  # held back (429, or an edit waiting for its send): keep order
 

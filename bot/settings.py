@@ -45,8 +45,11 @@ class Settings(BaseSettings):
     # models/sla_policy.yaml when unset. Checked at start: a bad file stops the bot with the key.
     sla_policy: Path | None = None
 
-    # The promise printed on every new ticket (Yingkou Zhanqian pilot: on site within 3 h).
-    promise_on_site_hours: int = 3
+    # A second report of the same kind in the same grid within this window (and, when both
+    # carry a location, this distance) is offered to its author as a +1. 0 hours turns it off.
+    # (The promise printed on each ticket comes from the SLA policy file, not from here.)
+    duplicate_window_hours: float = Field(default=24.0, ge=0)
+    duplicate_radius_m: float = Field(default=250.0, gt=0)
 
     def require_token(self) -> str:
         if self.bot_token is None or not self.bot_token.get_secret_value().strip():

@@ -17,7 +17,6 @@ from models.org import Member
 @dataclass
 class Config:
     default_locale: str = "zh_CN"
-    promise_on_site_hours: int = 3
     bot_username: str | None = None
     timezone: str = "Asia/Shanghai"
     sla_policy: str | None = None  # a YAML file; None: models/sla_policy.yaml

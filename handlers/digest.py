@@ -63,9 +63,20 @@ async def _groups_of(session: AsyncSession, area_id: int) -> list[ChatGroup]:
         select(ChatGroup).where(ChatGroup.area_id == area_id).order_by(ChatGroup.id))).all())
 
 
+async def _served_during(session: AsyncSession, area_ids: list[int], period: Period) -> bool:
+    """Whether the bot was in any of these areas' groups before the period ended. Without
+    this, a new deployment's first start (the catch-up run) would send every group a report
+    of last week or last month, a time the bot never saw."""
+    row = (await session.exec(select(ChatGroup.id).where(
+        ChatGroup.area_id.in_(area_ids), ChatGroup.bound_at < period.end).limit(1))).first()
+    return row is not None
+
+
 async def _daily(ctx: Ctx, now: datetime, tz: ZoneInfo) -> None:
     period = day_period(now, tz)
     for grid in await _areas(ctx.session, AreaKind.GRID):
+        if not await _served_during(ctx.session, [grid.id], period):
+            continue
         day = await day_figures(ctx.session, grid.id, period, now)
         leaders = await members_with_role(ctx, {Role.LEADER}, grid.id)
         await deliver(ctx, period, grid, partial(day_text, ctx, grid=grid, period=period, day=day),
@@ -83,7 +94,8 @@ async def _weekly(ctx: Ctx, now: datetime, tz: ZoneInfo) -> None:
     period = week_period(now, tz)
     for community in await _areas(ctx.session, AreaKind.COMMUNITY):
         grids = await _areas(ctx.session, AreaKind.GRID, community.id)
-        if not grids:
+        if not grids or not await _served_during(
+                ctx.session, [community.id, *(g.id for g in grids)], period):
             continue
         figures = await period_figures(ctx.session, [g.id for g in grids], period)
         await _report_area(ctx, community, period, [(g.name, figures[g.id]) for g in grids])
@@ -94,9 +106,10 @@ async def _monthly(ctx: Ctx, now: datetime, tz: ZoneInfo) -> None:
     for street in await _areas(ctx.session, AreaKind.STREET):
         communities = [(c, await _areas(ctx.session, AreaKind.GRID, c.id))
                        for c in await _areas(ctx.session, AreaKind.COMMUNITY, street.id)]
-        if not communities:
-            continue
         grid_ids = [g.id for _c, grids in communities for g in grids]
+        area_ids = [street.id, *(c.id for c, _grids in communities), *grid_ids]
+        if not communities or not await _served_during(ctx.session, area_ids, period):
+            continue
         figures = await period_figures(ctx.session, grid_ids, period)
         rows = [(community.name, Figures.total(figures[g.id] for g in grids))
                 for community, grids in communities]

@@ -5,8 +5,8 @@ Each job works out its period from the clock, and each report is recorded by its
 (see handlers.digest), so running a job again, late, or from the demo's fast-forward never
 sends a report twice. That is what makes these choices safe:
 - next_run_time=now (catch_up): a report missed while the bot was down goes out at start, as
-  the SLA sweep does; a report already sent is skipped. The price: a brand-new deployment
-  sends the last period's reports at its first start.
+  the SLA sweep does; a report already sent is skipped, and so is a period that ended before
+  any group of the area was bound (a brand-new deployment's first start sends nothing old).
 - misfire_grace_time=None: a tick however late (a laptop waking at 23:00) still runs, instead
   of the default 5 minutes after which the day's report would be silently lost.
 """

@@ -279,7 +279,7 @@ async def test_monthly_figures_per_community_with_the_street_total(deps):
 # ---- the jobs -------------------------------------------------------------------------------
 
 
-async def test_register_digest_jobs_adds_three_crons_in_the_deployment_zone(deps):
+async def test_register_digest_jobs_adds_three_crons_in_the_deployment_zone(deps, clock):
     scheduler = AsyncIOScheduler(timezone="UTC")  # the host's zone must not matter
     register_digest_jobs(scheduler, deps)
     jobs = {job.id: job for job in scheduler.get_jobs()}
@@ -303,9 +303,15 @@ async def test_register_digest_jobs_adds_three_crons_in_the_deployment_zone(deps
                     "digest-monthly": local("2026-12-01T09:00")}
 
     # What the scheduler (and the demo's fast-forward) calls: the period comes from the clock.
-    await build_world(deps)
+    await build_world(deps)  # groups bound Monday 09:00 local
     daily = jobs["digest-daily"]
-    assert await daily.func(*daily.args, **daily.kwargs) == 2  # yesterday's, caught up
+    assert await daily.func(*daily.args, **daily.kwargs) == 0, (
+        "a first start sends no report of a day before the bot was in the groups")
+    for job_id in ("digest-weekly", "digest-monthly"):
+        job = jobs[job_id]
+        assert await job.func(*job.args, **job.kwargs) == 0, job_id
+    clock.advance(days=1)  # Tuesday 09:00, after a restart: Monday's report was missed
+    assert await daily.func(*daily.args, **daily.kwargs) == 2  # Monday's, caught up
     assert await daily.func(*daily.args, **daily.kwargs) == 0
 
 
