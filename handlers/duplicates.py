@@ -146,10 +146,6 @@ async def reporters_of(ctx: Ctx, ticket: Ticket) -> list[Member]:
     return [reporter, *(m for m in await followers(ctx, ticket.id) if m.id != reporter.id)]
 
 
-async def is_follower(ctx: Ctx, ticket_id: int, member_id: int) -> bool:
-    return await _following(ctx, ticket_id, member_id) is not None
-
-
 async def merge_command(event: MessageIn, ctx: Ctx, args: str) -> None:
     """/merge DUPLICATE KEPT: staff mark a fresh ticket a duplicate of another; everyone who
     reported it then follows the one that is kept."""

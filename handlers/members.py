@@ -9,7 +9,7 @@ from handlers.context import Ctx
 from handlers.events import User
 from models.lifecycle import Capacity
 from models.org import Area, ChatGroup, Member, Role, RoleAssignment
-from models.ticket import Ticket
+from models.ticket import Ticket, TicketFollower
 
 STAFF_ROLES = {Role.WORKER, Role.LEADER, Role.COMMAND}
 SUPERVISOR_ROLES = {Role.LEADER, Role.ADMIN, Role.COMMAND}
@@ -72,9 +72,15 @@ async def capacities_for(ctx: Ctx, member: Member, ticket: Ticket) -> set[Capaci
         capacities.add(Capacity.SUPERVISOR)
     if ticket.assignee_id == member.id:
         capacities.add(Capacity.HOLDER)
-    if ticket.reporter_id == member.id:
-        capacities.add(Capacity.REPORTER)
+    if ticket.reporter_id == member.id or await _follows(ctx, ticket.id, member.id):
+        capacities.add(Capacity.REPORTER)  # a +1 reported the matter too: they may rate it
     return capacities
+
+
+async def _follows(ctx: Ctx, ticket_id: int, member_id: int) -> bool:
+    rows = await ctx.session.exec(select(TicketFollower.id).where(
+        TicketFollower.ticket_id == ticket_id, TicketFollower.member_id == member_id))
+    return rows.first() is not None
 
 
 async def ensure_resident(ctx: Ctx, member: Member, grid_id: int) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from handlers import callbacks
 from handlers.cards import render_card
 from handlers.context import Ctx
+from handlers.duplicates import reporters_of
 from handlers.events import Button, Keyboard
 from handlers.members import groups_of_grid
 from models.org import Member
@@ -48,14 +49,32 @@ async def reach_with_card(ctx: Ctx, member: Member, ticket: Ticket, intro: str,
                 buttons=card_buttons if buttons is None else buttons)
 
 
+def rating_ref(ticket_id: int, member_id: int) -> str:
+    """Each reporter's poll is its own message, so answering one can update the others."""
+    return f"{rating_refs_of(ticket_id)}{member_id}"
+
+
+def rating_refs_of(ticket_id: int) -> str:
+    """The prefix every poll ref of the ticket starts with."""
+    return f"rate:{ticket_id}:"
+
+
 async def ask_for_rating(ctx: Ctx, ticket: Ticket) -> None:
-    reporter = await ctx.session.get(Member, ticket.reporter_id)
-    locale = ctx.locale_of(reporter) if reporter.private_chat_id else ctx.config.default_locale
-    buttons = (
-        tuple(
-            Button(ctx.tr(locale, f"rating-{level}"), callbacks.rating(ticket.id, level))
-            for level in RATING_LEVELS
-        ),
-    )
-    await reach(ctx, reporter, ticket, "rate-ask", buttons=buttons, ref=f"rate:{ticket.id}",
-                number=ticket.number, text=ticket.text[:60])
+    """The poll goes to everyone who reported the matter: the reporter and each +1."""
+    for member in await reporters_of(ctx, ticket):
+        locale = ctx.locale_of(member) if member.private_chat_id else ctx.config.default_locale
+        buttons = (
+            tuple(
+                Button(ctx.tr(locale, f"rating-{level}"), callbacks.rating(ticket.id, level))
+                for level in RATING_LEVELS
+            ),
+        )
+        await reach(ctx, member, ticket, "rate-ask", buttons=buttons,
+                    ref=rating_ref(ticket.id, member.id), number=ticket.number,
+                    text=ticket.text[:60])
+
+
+async def tell_reporters(ctx: Ctx, ticket: Ticket, key: str, **args: object) -> None:
+    """News the reporter gets goes to the +1s as well ("办理进展会同时通知您")."""
+    for member in await reporters_of(ctx, ticket):
+        await reach(ctx, member, ticket, key, **args)

@@ -12,11 +12,10 @@ from handlers.cards import refresh_card
 from handlers.context import Ctx
 from handlers.events import Button, ButtonPress, MessageIn
 from handlers.members import capacities_for
-from handlers.notify import ask_for_rating, reach
+from handlers.notify import ask_for_rating, tell_reporters
 from handlers.tickets import attach_photos, find_by_number, load_ticket
 from models.categories import category_codes
 from models.lifecycle import Action, Capacity, DomainError, Status
-from models.org import Member
 from models.ticket import TicketEvent
 
 _ACTIONS = {"take": Action.TAKE, "site": Action.ARRIVE, "done": Action.RESOLVE,
@@ -91,8 +90,7 @@ async def continue_reject(event: MessageIn, ctx: Ctx, conv) -> bool:
     await conversations.finish(ctx, conv)
     ctx.send(event.chat_id, ctx.tr(locale, "reject-done", number=ticket.number))
     await refresh_card(ctx, ticket)
-    reporter = await ctx.session.get(Member, ticket.reporter_id)
-    await reach(ctx, reporter, ticket, "reject-notice", number=ticket.number, reason=reason)
+    await tell_reporters(ctx, ticket, "reject-notice", number=ticket.number, reason=reason)
     return True
 
 

@@ -7,7 +7,7 @@ from sqlmodel import select
 from handlers import bus
 from handlers.context import Ctx
 from handlers.duplicates import follower_count, followers, reporters_of
-from handlers.events import Location, SendText
+from handlers.events import EditText, Location, SendText
 from models.lifecycle import Status
 from models.messaging import Conversation, Draft
 from models.ticket import TicketFollower
@@ -77,6 +77,8 @@ async def test_group_prompt_becomes_the_question_and_plus_one_follows(deps):
     assert [a.text for a in answers(out)] == [said_back]
     assert said_back in texts_to(out, world.group_chat), "the question is answered in place"
     assert [t.number for t in await all_tickets(deps)] == ["G0102-0001"], "no new ticket"
+    [card] = [a for a in out if getattr(a, "ref", None) == f"card:{first.id}"]
+    assert card.text.split("\n")[3] == "另有 1 人反映此事", card.text
     assert await _followers(deps, "G0102-0001") == [(world.neighbour.member_id, "plus_one")]
     draft = await _draft(deps, draft_id)
     assert (draft.status, draft.ticket_id) == ("followed", first.id)
@@ -351,6 +353,8 @@ async def test_merge_marks_the_duplicate_and_moves_its_people(deps):
     assert f"@张阿姨 {notice}" in texts_to(out, world.group_chat), "never started the bot"
     cards = {a.ref: a.text for a in out if (getattr(a, "ref", None) or "").startswith("card:")}
     assert "重复报事" in cards[f"card:{merged.id}"]
+    assert "与 G0102-0001 是同一件事，已并入 G0102-0001 办理。" in cards[f"card:{merged.id}"]
+    assert "另有 2 人反映此事" in cards[f"card:{kept.id}"]
 
 
 async def test_merge_by_the_leader_in_private(deps):
@@ -423,3 +427,79 @@ async def test_a_report_after_a_merge_follows_the_kept_ticket(deps):
     assert "已为您 +1：G0102-0001 现在共有 4 人反映，办理进展会同时通知您。" in texts_to(
         out, world.group_chat)
     assert len(await all_tickets(deps)) == 2
+
+
+async def _plus_one(deps, script, world) -> None:
+    """The neighbour +1s the resident's G0102-0001 (a /report answered [是，+1])."""
+    question = await _offer_to(deps, script, world, world.neighbour, "楼道灯坏了")
+    [same, _] = buttons_of(question)
+    await bus.receive(script.press(world.neighbour, world.group_chat, same), deps)
+    await take_outbox(deps)
+
+
+def _edits_of(out, ref: str) -> list[EditText]:
+    return [a for a in out if isinstance(a, EditText) and a.ref == ref]
+
+
+async def _resolve(deps, script, world) -> None:
+    for data in ("tk:take:1", "tk:done:1"):
+        await bus.receive(script.press(world.worker, world.group_chat, data), deps)
+    await bus.receive(script.press(world.worker, world.worker.private_chat, "cv:skip:"), deps)
+
+
+async def test_every_reporter_gets_the_poll_and_the_first_answer_decides(deps):
+    world = await build_world(deps)
+    script = Script()
+    await report_in_group(deps, script, world, LIGHT)
+    await _plus_one(deps, script, world)
+    await _resolve(deps, script, world)
+    out = await take_outbox(deps)
+    for person in (world.resident, world.neighbour):
+        poll = find_send(out, person.private_chat, "请评价")
+        assert poll.ref == f"rate:1:{person.member_id}"
+        assert buttons_of(poll) == ["rt:1:4", "rt:1:3", "rt:1:2", "rt:1:1"]
+
+    await bus.receive(script.press(world.neighbour, world.neighbour.private_chat, "rt:1:3"), deps)
+    out = await take_outbox(deps)
+    closed = await ticket(deps, "G0102-0001")
+    assert (closed.status, closed.rating) == (Status.CLOSED, 3)
+    [rater_edit] = _edits_of(out, f"rate:1:{world.neighbour.member_id}")
+    assert rater_edit.text == "G0102-0001 评价：良好。谢谢！"
+    [other_edit] = _edits_of(out, f"rate:1:{world.resident.member_id}")
+    assert other_edit.chat_id == world.resident.private_chat
+    assert other_edit.text == "G0102-0001 已有反映人评价：良好。谢谢您的关注！"
+    assert other_edit.buttons == (), "no second answer to give"
+
+    before = await snapshot(deps)
+    late = script.press(world.resident, world.resident.private_chat, "rt:1:1")
+    await bus.receive(late, deps)
+    assert only_alert(await take_outbox(deps), late.callback_id).text.startswith("G0102-0001")
+    assert await snapshot(deps) == before, "a late fail does not reopen what was accepted"
+
+
+async def test_a_resident_who_did_not_report_it_may_not_rate(deps):
+    world = await build_world(deps)
+    script = Script()
+    await report_in_group(deps, script, world, LIGHT)
+    outsider = await add_person(deps, "1009", "赵奶奶", "resident", "G0102")
+    await _resolve(deps, script, world)
+    await take_outbox(deps)
+    before = await snapshot(deps)
+    press = script.press(outsider, world.group_chat, "rt:1:4")
+    await bus.receive(press, deps)
+    assert only_alert(await take_outbox(deps), press.callback_id).text == (
+        "只有反映此事的居民可以评价 G0102-0001。")
+    assert await snapshot(deps) == before
+
+
+async def test_a_follower_hears_of_a_rejection_too(deps):
+    world = await build_world(deps)
+    script = Script()
+    await report_in_group(deps, script, world, LIGHT)
+    await _plus_one(deps, script, world)
+    await bus.receive(script.press(world.worker, world.group_chat, "tk:rej:1"), deps)
+    await bus.receive(script.text(world.worker, world.worker.private_chat, "已由物业处理"), deps)
+    out = await take_outbox(deps)
+    notice = "您的报事 G0102-0001 未予受理，理由：已由物业处理"
+    assert texts_to(out, world.resident.private_chat) == [notice]
+    assert texts_to(out, world.neighbour.private_chat) == [notice]

@@ -34,7 +34,8 @@ CORE = ("models", "handlers")
 FRAMEWORKS = {"aiogram", "telegram", "fastapi", "starlette", "aiohttp"}
 KEY = re.compile(r"^[a-z]+(-[a-z0-9_]+)+$")
 # Calls whose string arguments are catalog keys.
-KEY_TAKERS = {"tr", "t", "DomainError", "IllegalTransition", "NotPermitted", "reach", "_ask"}
+KEY_TAKERS = {"tr", "t", "DomainError", "IllegalTransition", "NotPermitted", "reach", "_ask",
+              "tell_reporters"}
 
 
 def _sources(*packages: str) -> list[Path]:

@@ -116,9 +116,9 @@ async def test_only_the_reporter_rates_and_only_once(deps):
     await _resolve(deps, script, world)
 
     text = await _press_refused(deps, script, world.neighbour, world.group_chat, "rt:1:4")
-    assert text == "只有报事人本人可以评价 G0102-0001。"
+    assert text == "只有反映此事的居民可以评价 G0102-0001。"
     text = await _press_refused(deps, script, world.worker, world.worker.private_chat, "rt:1:4")
-    assert text == "只有报事人本人可以评价 G0102-0001。"
+    assert text == "只有反映此事的居民可以评价 G0102-0001。"
 
     await bus.receive(script.press(world.resident, world.resident.private_chat, "rt:1:3"), deps)
     await take_outbox(deps)

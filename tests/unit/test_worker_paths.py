@@ -295,7 +295,8 @@ async def test_reporter_without_private_chat_is_asked_to_rate_in_the_group(deps)
     closed = await ticket(deps)
     assert closed.status == Status.CLOSED and closed.rating == 4
     assert [a.text for a in answers(out)] == ["感谢您的评价：优秀"]
-    assert [a.text for a in out if isinstance(a, EditText) and a.ref == "rate:1"] == [
+    poll = f"rate:1:{world.resident.member_id}"
+    assert [a.text for a in out if isinstance(a, EditText) and a.ref == poll] == [
         "G0102-0001 评价：优秀。谢谢！"
     ]
 
