@@ -7,8 +7,10 @@ from zoneinfo import ZoneInfo
 from handlers import callbacks
 from handlers.context import Ctx
 from handlers.departments import HELPER, LEAD, department_label, departments_on
+from handlers.duplicates import follower_count
 from handlers.events import Button, Keyboard
 from handlers.members import groups_of_grid, members_with_role
+from handlers.sla import on_site_promise
 from models.lifecycle import Status
 from models.org import Area, Department, Member, Role
 from models.ticket import Ticket
@@ -50,6 +52,8 @@ async def render_card(ctx: Ctx, ticket: Ticket, locale: str) -> tuple[str, Keybo
         ),
         ctx.tr(locale, "card-status", status=ctx.tr(locale, f"status-{ticket.status}")),
     ]
+    if others := await follower_count(ctx, ticket.id):
+        lines.insert(3, ctx.tr(locale, "card-followers", count=others))
     if holder is not None:
         lines.append(ctx.tr(locale, "card-holder", name=holder.display_name))
     lines.extend(await _department_lines(ctx, ticket, locale))
@@ -61,6 +65,9 @@ async def render_card(ctx: Ctx, ticket: Ticket, locale: str) -> tuple[str, Keybo
         lines.append(ctx.tr(locale, "card-awaiting-rating"))
     elif ticket.status == Status.REJECTED and ticket.reject_reason:
         lines.append(ctx.tr(locale, "card-reject-reason", reason=ticket.reject_reason))
+    elif ticket.status == Status.DUPLICATE and ticket.duplicate_of_id:
+        kept = await ctx.session.get(Ticket, ticket.duplicate_of_id)
+        lines.append(ctx.tr(locale, "card-duplicate-of", number=kept.number))
     if ticket.rating:
         lines.append(ctx.tr(locale, "card-rating", level=ctx.tr(locale, f"rating-{ticket.rating}")))
     return "\n".join(lines), _buttons(ctx, ticket, locale)
@@ -94,7 +101,8 @@ async def _promise_line(ctx: Ctx, ticket: Ticket, locale: str) -> str:
     workers = await members_with_role(ctx, {Role.WORKER}, ticket.grid_id)
     grid = await ctx.session.get(Area, ticket.grid_id)
     name = "、".join(w.display_name for w in workers[:2]) or grid.name
-    return ctx.tr(locale, "card-promise", worker=name, hours=ctx.config.promise_on_site_hours)
+    return ctx.tr(locale, "card-promise", worker=name,
+                  within=on_site_promise(ctx, ticket, locale))
 
 
 def _buttons(ctx: Ctx, ticket: Ticket, locale: str) -> Keyboard:

@@ -17,7 +17,7 @@ from handlers.context import Ctx
 from handlers.duplicates import draft_choice, find_duplicate, offer, plus_one, still_open
 from handlers.events import Button, ButtonPress, MessageIn, PhotoRef
 from handlers.members import ensure_resident, group_for_chat
-from handlers.sla import schedule
+from handlers.sla import on_site_promise, schedule
 from handlers.tickets import NewReport, attach_photos, create_ticket
 from models.categories import OTHER, guess_category, looks_like_a_problem
 from models.lifecycle import DomainError
@@ -266,7 +266,7 @@ async def announce_new_ticket(ctx: Ctx, ticket: Ticket, reply_in_chat: str | Non
         ctx.send(
             reporter.private_chat_id,
             ctx.tr(ctx.locale_of(reporter), "ticket-created-private", number=ticket.number,
-                   hours=ctx.config.promise_on_site_hours),
+                   within=on_site_promise(ctx, ticket, ctx.locale_of(reporter))),
             ticket_id=ticket.id,
         )
 

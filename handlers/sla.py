@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
@@ -24,6 +25,7 @@ from models.sla import (
     milestone_for,
     when_next,
 )
+from models.sla_calendar import ContinuousCalendar
 from models.ticket import SlaStep, Ticket, TicketEvent
 
 
@@ -83,3 +85,18 @@ async def light_of(ctx: Ctx, ticket: Ticket) -> Light | None:
     _deadlines, calendar, escalation = rule_of(ctx, ticket)
     start = await clock_start(ctx, ticket)
     return light(start, ticket.due_at, ctx.now, calendar, escalation.yellow_at)
+
+
+def on_site_promise(ctx: Ctx, ticket: Ticket, locale: str) -> str:
+    """"3 小时内" / "30 分钟内" on the round-the-clock calendar; on office hours the moment
+    itself ("11-24 10:30 前"), since "7.5 hours" of office time means nothing to a resident.
+    From the policy file, so what the card promises is what the sweep enforces."""
+    deadlines, calendar, _escalation = rule_of(ctx, ticket)
+    if isinstance(calendar, ContinuousCalendar):
+        minutes = int(deadlines.on_site.total_seconds() // 60)
+        if minutes % 60 == 0:
+            return ctx.tr(locale, "promise-within-hours", hours=minutes // 60)
+        return ctx.tr(locale, "promise-within-minutes", minutes=minutes)
+    due = calendar.add(ticket.created_at, deadlines.on_site)
+    local = due.astimezone(ZoneInfo(ctx.config.timezone)).strftime("%m-%d %H:%M")
+    return ctx.tr(locale, "promise-by", time=local)

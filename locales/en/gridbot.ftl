@@ -10,7 +10,18 @@ card-reporter = Reported by { $name } · { $time }
 card-status = Status: { $status }
 card-holder = Handled by: { $name }
 card-department = Handed to: { $department }
-card-promise = Grid worker { $worker } will be on site within { $hours } hours. You will be asked to rate the work.
+card-promise = Grid worker { $worker } will be on site { $within }. You will be asked to rate the work.
+promise-within-hours = within { $hours } { $hours ->
+    [one] hour
+   *[other] hours
+}
+promise-within-minutes = within { $minutes } minutes
+promise-by = by { $time }
+card-followers = { $count } more { $count ->
+    [one] person has
+   *[other] people have
+} reported this
+card-duplicate-of = The same matter as { $number }; merged into { $number }.
 card-awaiting-rating = Resolved; waiting for the reporter's rating.
 card-reject-reason = Not accepted because: { $reason }
 card-rating = Rating: { $level }
@@ -69,6 +80,7 @@ rating-1 = Fail
 rate-ask = The problem you reported, { $number } (“{ $text }”), is resolved. Please rate the work:
 rate-thanks = Thank you for rating: { $level }
 rate-recorded = { $number } rated: { $level }. Thank you!
+rate-recorded-by-other = { $number } has been rated by another reporter: { $level }. Thank you for following it!
 rework-holder = The reporter rated { $number } as Fail; it is back with you for rework.
 rework-leader = Grid leader, note: { $number } was rated Fail and reopened.
 
@@ -87,7 +99,7 @@ draft-confirmed = Filed as report { $number }.
 draft-dismissed = OK, not filed.
 report-usage = Usage: /report DESCRIPTION, for example: /report the stairwell light in building 3 is out
 ticket-created-private = Your report is received as { $number }.
-    Next: a grid worker will be on site within { $hours } hours; when it is resolved we will ask you to rate it (Excellent/Good/Pass/Fail).
+    Next: a grid worker will be on site { $within }; when it is resolved we will ask you to rate it (Excellent/Good/Pass/Fail).
     Send /ticket { $number } at any time to see its progress.
 
 # Guided report in a private chat
@@ -177,7 +189,7 @@ error-already-taken = { $number } has already been taken by { $name }.
 error-ticket-closed = { $number } is finished; no more actions are possible.
 error-unknown-ticket = There is no report numbered { $number }.
 error-not-member-of-grid = You are not a member of that grid, so you cannot see it.
-error-not-reporter = Only the person who reported { $number } can rate it.
+error-not-reporter = Only the people who reported { $number } can rate it.
 error-already-rated = { $number } is already rated or not resolved yet.
 error-not-your-draft = Only the person who sent that message can file it.
 error-draft-done = That message has already been dealt with.

@@ -10,7 +10,12 @@ card-reporter = 报事人：{ $name } · { $time }
 card-status = 状态：{ $status }
 card-holder = 经办：{ $name }
 card-department = 已转派：{ $department }
-card-promise = 网格员 { $worker } 将于 { $hours } 小时内到场。办结后请您评价。
+card-promise = 网格员 { $worker } 将于 { $within }到场。办结后请您评价。
+promise-within-hours = { $hours } 小时内
+promise-within-minutes = { $minutes } 分钟内
+promise-by = { $time } 前
+card-followers = 另有 { $count } 人反映此事
+card-duplicate-of = 与 { $number } 是同一件事，已并入 { $number } 办理。
 card-awaiting-rating = 已办结，等待报事人评价。
 card-reject-reason = 不予受理理由：{ $reason }
 card-rating = 评价：{ $level }
@@ -69,6 +74,7 @@ rating-1 = 不合格
 rate-ask = 您反映的问题 { $number }（“{ $text }”）已办结，请评价：
 rate-thanks = 感谢您的评价：{ $level }
 rate-recorded = { $number } 评价：{ $level }。谢谢！
+rate-recorded-by-other = { $number } 已有反映人评价：{ $level }。谢谢您的关注！
 rework-holder = 报事人对 { $number } 的评价为不合格，工单已退回给您返工。
 rework-leader = 网格长请注意：{ $number } 评价不合格，已返工。
 
@@ -87,7 +93,7 @@ draft-confirmed = 已登记为报事 { $number }。
 draft-dismissed = 好的，不登记。
 report-usage = 用法：/report 问题描述，例如：/report 3号楼楼道声控灯不亮
 ticket-created-private = 您的报事已受理，编号 { $number }。
-    接下来：网格员将于 { $hours } 小时内到场处理；办结后我们会请您评价（优秀/良好/合格/不合格）。
+    接下来：网格员将于 { $within }到场处理；办结后我们会请您评价（优秀/良好/合格/不合格）。
     随时发送 /ticket { $number } 查看进度。
 
 # 私聊引导报事
@@ -177,7 +183,7 @@ error-already-taken = { $number } 已由 { $name } 接单。
 error-ticket-closed = { $number } 已结束，不能再操作。
 error-unknown-ticket = 没有找到编号为 { $number } 的报事。
 error-not-member-of-grid = 您不是该网格的成员，无法查看。
-error-not-reporter = 只有报事人本人可以评价 { $number }。
+error-not-reporter = 只有反映此事的居民可以评价 { $number }。
 error-already-rated = { $number } 已评价过或尚未办结。
 error-not-your-draft = 只有发这条消息的人可以确认登记。
 error-draft-done = 这条消息已经处理过了。

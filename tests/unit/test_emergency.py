@@ -43,6 +43,7 @@ async def test_gas_smell_makes_a_ticket_at_once_and_alerts_workers_and_command(d
 
     card = find_send(out, world.group_chat, "G0102-0001")
     assert card.text.startswith("🔴【紧急】报事 G0102-0001 · 燃气")
+    assert "将于 30 分钟内到场" in card.text, "the emergency promise, from the policy"
     assert card.ref == "card:1" and card.reply_to == said.message_id
     told = find_send(out, world.group_chat, "已按紧急情况登记 G0102-0001")
     assert CALL in told.text and told.reply_to == said.message_id

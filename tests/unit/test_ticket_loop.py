@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
+import locales
 from handlers import bus, callbacks
 from models.lifecycle import Status
 from models.ticket import Photo, Ticket, TicketEvent
@@ -97,3 +98,21 @@ async def test_replayed_update_changes_nothing(deps):
     assert await bus.receive(event, deps) is False
     async with deps.session_factory() as s:
         assert len((await s.exec(select(Ticket))).all()) == 1
+
+
+async def test_the_card_promises_what_the_policy_enforces(deps, clock):
+    """Round the clock: "3 小时内"; on office hours (矛盾纠纷) the moment itself, in local time."""
+    world = await build_world(deps)
+    script = Script()
+    clock.advance(days=18, hours=7)  # from Mon 2 Nov 09:00 to Friday 20 Nov 16:00 in Shanghai
+    await bus.receive(script.text(world.resident, world.group_chat, "/report 路灯不亮"), deps)
+    await bus.receive(script.text(world.resident, world.group_chat,
+                                  "/report 两家邻居吵架，需要调解"), deps)
+    out = await take_outbox(deps)
+    lamp, dispute = (find_send(out, world.group_chat, n) for n in ("G0102-0001", "G0102-0002"))
+    assert "将于 3 小时内到场" in lamp.text
+    # 7h30m of office time from Fri 16:00: 1h30m on Friday, 6h from Monday 08:30 → 16:00.
+    assert "将于 11-23 16:00 前到场" in dispute.text, dispute.text
+    within = locales.t("en", "promise-within-hours", hours=3)
+    assert "will be on site within 3 hours" in locales.t("en", "card-promise", worker="杨超",
+                                                         within=within)
