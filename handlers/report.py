@@ -15,7 +15,7 @@ from handlers import callbacks, emergency
 from handlers.cards import publish_card, refresh_card
 from handlers.context import Ctx
 from handlers.duplicates import draft_choice, find_duplicate, offer, plus_one, still_open
-from handlers.events import Button, ButtonPress, MessageIn, PhotoRef
+from handlers.events import Button, ButtonPress, Location, MessageIn, PhotoRef
 from handlers.members import ensure_resident, group_for_chat
 from handlers.sla import on_site_promise, schedule
 from handlers.tickets import NewReport, attach_photos, create_ticket
@@ -61,6 +61,7 @@ async def on_group_message(event: MessageIn, ctx: Ctx) -> None:
         text=event.text,
         photos=_photos_json(event.photos),
         source_message_id=event.message_id,
+        **_coordinates(event.location),
         created_at=ctx.now,
     )
     ctx.session.add(draft)
@@ -89,6 +90,8 @@ async def _album_draft(ctx: Ctx, event: MessageIn) -> tuple[Draft, bool]:
         if event.text and not draft.text:
             draft.text = event.text
             draft.source_message_id = event.message_id
+        if event.location and draft.latitude is None:
+            draft.latitude, draft.longitude = event.location.lat, event.location.lon
         ctx.session.add(draft)
         return draft, False
     draft = Draft(
@@ -99,6 +102,7 @@ async def _album_draft(ctx: Ctx, event: MessageIn) -> tuple[Draft, bool]:
         text=event.text,
         photos=_photos_json(event.photos),
         source_message_id=event.message_id,
+        **_coordinates(event.location),
         created_at=ctx.now,
     )
     ctx.session.add(draft)
@@ -218,7 +222,7 @@ async def _confirm(ctx: Ctx, draft: Draft, shown: bool) -> Ticket | None:
     `shown`: whether a message with the draft's ref (the prompt) is already in the chat.
     """
     group = await _bound_group(ctx, draft.chat_id)
-    candidate = await find_duplicate(ctx, group.area_id, draft.text)
+    candidate = await find_duplicate(ctx, group.area_id, draft.text, _location_of(draft))
     if candidate is not None and not emergency.is_emergency(draft.text):
         draft.status, draft.ticket_id = DUP_CHECK, candidate.id
         ctx.session.add(draft)
@@ -231,12 +235,22 @@ async def _make_ticket(ctx: Ctx, draft: Draft, group: ChatGroup,
                        maybe_same: Ticket | None = None) -> Ticket:
     photos = tuple(PhotoRef(**p) for p in json.loads(draft.photos))
     report = NewReport(group.area_id, ctx.member, draft.text, photos, draft.chat_id,
-                       draft.source_message_id)
+                       draft.source_message_id, _location_of(draft))
     ticket = await create_ticket(ctx, report)
     draft.status, draft.ticket_id = "confirmed", ticket.id
     ctx.session.add(draft)
     await announce_new_ticket(ctx, ticket, reply_in_chat=draft.chat_id, maybe_same=maybe_same)
     return ticket
+
+
+def _coordinates(location: Location | None) -> dict[str, float]:
+    return {"latitude": location.lat, "longitude": location.lon} if location else {}
+
+
+def _location_of(draft: Draft) -> Location | None:
+    if draft.latitude is None or draft.longitude is None:
+        return None
+    return Location(draft.latitude, draft.longitude)
 
 
 def _offer(ctx: Ctx, draft: Draft, candidate: Ticket, shown: bool) -> None:
@@ -307,7 +321,8 @@ async def _report_now(event: MessageIn, ctx: Ctx, group: ChatGroup, text: str) -
         draft = Draft(platform=ctx.platform, chat_id=event.chat_id, member_id=ctx.member.id,
                       text=text, photos=_photos_json(event.photos),
                       source_message_id=event.message_id, status=DUP_CHECK,
-                      ticket_id=candidate.id, created_at=ctx.now)
+                      ticket_id=candidate.id, created_at=ctx.now,
+                      **_coordinates(event.location))
         ctx.session.add(draft)
         await ctx.session.flush()
         _offer(ctx, draft, candidate, shown=False)

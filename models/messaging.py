@@ -75,7 +75,12 @@ class Draft(SQLModel, table=True):
     text: str = Field(default="", max_length=4000)
     photos: str = Field(default="[]", sa_column=Column(Text, nullable=False))
     source_message_id: str | None = Field(default=None, max_length=64)
-    status: str = Field(default="pending", max_length=12)  # pending | confirmed | dismissed
+    # Where the reporter said it is (the webchat's location picker; Telegram sends a location
+    # as a message of its own): kept so the ticket made later, after [登记] or [不是], has it.
+    latitude: float | None = None
+    longitude: float | None = None
+    # pending → confirmed | dismissed; or dup_check → followed | confirmed (handlers.duplicates)
+    status: str = Field(default="pending", max_length=12)
     ticket_id: int | None = Field(default=None, foreign_key="ticket.id")
     created_at: datetime = Field(sa_column=utc_column(nullable=False))
 

@@ -503,3 +503,41 @@ async def test_a_follower_hears_of_a_rejection_too(deps):
     notice = "您的报事 G0102-0001 未予受理，理由：已由物业处理"
     assert texts_to(out, world.resident.private_chat) == [notice]
     assert texts_to(out, world.neighbour.private_chat) == [notice]
+
+
+async def test_a_located_report_held_for_its_author_keeps_the_location(deps):
+    """Held for [登记], then for "same as …?": the ticket made at the end is where they said."""
+    world = await build_world(deps)
+    script = Script()
+    await bus.receive(script.text(world.resident, world.group_chat, f"/report {LIGHT}",
+                                  location=HERE), deps)
+    await take_outbox(deps)
+    near = Location(HERE.lat + 0.001, HERE.lon)  # 111 m: close enough to ask
+    said = script.text(world.neighbour, world.group_chat, "楼道灯坏了，黑乎乎的", location=near)
+    await bus.receive(said, deps)
+    prompt = find_send(await take_outbox(deps), world.group_chat, "登记为报事")
+    await bus.receive(script.press(world.neighbour, world.group_chat, buttons_of(prompt)[0]), deps)
+    [question] = _edits_of(await take_outbox(deps), prompt.ref)  # the prompt becomes the question
+    assert "是同一件事吗" in question.text
+    [_, no] = buttons_of(question)
+    await bus.receive(script.press(world.neighbour, world.group_chat, no), deps)
+
+    made = await ticket(deps, "G0102-0002")
+    assert (made.latitude, made.longitude) == (near.lat, near.lon)
+
+
+async def test_a_held_report_far_from_the_open_one_is_not_asked_about(deps):
+    world = await build_world(deps)
+    script = Script()
+    await bus.receive(script.text(world.resident, world.group_chat, f"/report {LIGHT}",
+                                  location=HERE), deps)
+    await take_outbox(deps)
+    far = Location(HERE.lat + 0.003, HERE.lon)  # 334 m
+    await bus.receive(script.text(world.neighbour, world.group_chat, "楼道灯坏了，黑乎乎的",
+                                  location=far), deps)
+    prompt = find_send(await take_outbox(deps), world.group_chat, "登记为报事")
+    await bus.receive(script.press(world.neighbour, world.group_chat, buttons_of(prompt)[0]), deps)
+    out = await take_outbox(deps)
+    assert not [t for t in texts_to(out, world.group_chat) if "是同一件事吗" in t]
+    made = await ticket(deps, "G0102-0002")
+    assert (made.latitude, made.longitude) == (far.lat, far.lon)
