@@ -49,6 +49,13 @@ async def _offer_to(deps, script, world, person, text: str, **kw) -> SendText:
     return find_send(out, world.group_chat, "是同一件事吗")
 
 
+async def _report_here(deps, script, world) -> None:
+    """The resident's G0102-0001, located at HERE."""
+    await bus.receive(script.text(world.resident, world.group_chat, f"/report {LIGHT}",
+                                  location=HERE), deps)
+    await take_outbox(deps)
+
+
 async def test_group_prompt_becomes_the_question_and_plus_one_follows(deps):
     world = await build_world(deps)
     script = Script()
@@ -149,9 +156,7 @@ async def test_the_window_comes_from_the_config(deps, clock):
 async def test_no_question_when_both_located_further_than_250_m(deps):
     world = await build_world(deps)
     script = Script()
-    await bus.receive(script.text(world.resident, world.group_chat, f"/report {LIGHT}",
-                                  location=HERE), deps)
-    await take_outbox(deps)
+    await _report_here(deps, script, world)
     far = Location(HERE.lat + 0.003, HERE.lon)  # 334 m north
     await bus.receive(script.text(world.neighbour, world.group_chat, "/report 楼道灯不亮",
                                   location=far), deps)
@@ -509,9 +514,7 @@ async def test_a_located_report_held_for_its_author_keeps_the_location(deps):
     """Held for [登记], then for "same as …?": the ticket made at the end is where they said."""
     world = await build_world(deps)
     script = Script()
-    await bus.receive(script.text(world.resident, world.group_chat, f"/report {LIGHT}",
-                                  location=HERE), deps)
-    await take_outbox(deps)
+    await _report_here(deps, script, world)
     near = Location(HERE.lat + 0.001, HERE.lon)  # 111 m: close enough to ask
     said = script.text(world.neighbour, world.group_chat, "楼道灯坏了，黑乎乎的", location=near)
     await bus.receive(said, deps)
@@ -529,9 +532,7 @@ async def test_a_located_report_held_for_its_author_keeps_the_location(deps):
 async def test_a_held_report_far_from_the_open_one_is_not_asked_about(deps):
     world = await build_world(deps)
     script = Script()
-    await bus.receive(script.text(world.resident, world.group_chat, f"/report {LIGHT}",
-                                  location=HERE), deps)
-    await take_outbox(deps)
+    await _report_here(deps, script, world)
     far = Location(HERE.lat + 0.003, HERE.lon)  # 334 m
     await bus.receive(script.text(world.neighbour, world.group_chat, "楼道灯坏了，黑乎乎的",
                                   location=far), deps)
