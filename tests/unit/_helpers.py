@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlmodel import select
 
 from handlers import bus
-from handlers.events import AnswerButton, SendText, User
+from handlers.events import AnswerButton, EditText, SendText, User
+from models.lifecycle import Status
 from models.messaging import Conversation, Draft
 from models.org import Area, ChatGroup, Department, InviteCode, Member, RoleAssignment
 from models.ticket import Photo, Ticket, TicketEvent
@@ -128,3 +129,43 @@ def only_reply(out, chat_id: str, reply_to: str | None) -> SendText:
     assert reply.buttons == ()
     assert not any(word in reply.text for word in LEAKS), reply.text
     return reply
+
+
+async def press_refused(deps, script, person, chat, data, state=snapshot) -> str:
+    """Press a button that must be refused; return the alert after checking `state` is as
+    before (by default the whole snapshot; a test may add what it cares about)."""
+    before = await state(deps)
+    event = script.press(person, chat, data)
+    await bus.receive(event, deps)
+    answer = only_alert(await take_outbox(deps), event.callback_id)
+    assert await state(deps) == before
+    return answer.text
+
+
+async def say_refused(deps, script, person, chat, text, state=snapshot) -> str:
+    """Send a message that must be refused; return the one reply (see press_refused)."""
+    before = await state(deps)
+    event = script.text(person, chat, text)
+    await bus.receive(event, deps)
+    reply = only_reply(await take_outbox(deps), chat,
+                       None if event.is_private else event.message_id)
+    assert await state(deps) == before
+    return reply.text
+
+
+def card_edit(out, chat_id: str, ref: str = "card:1") -> EditText:
+    """The one edit of a card in that chat."""
+    edits = [a for a in out if isinstance(a, EditText) and a.chat_id == chat_id and a.ref == ref]
+    assert len(edits) == 1, out
+    return edits[0]
+
+
+async def resolve(deps, script, world) -> list:
+    """Take and close ticket 1 with the worker, skipping the closing note; returns what the
+    last step queued (the rating polls among it)."""
+    for data in ("tk:take:1", "tk:done:1"):
+        await bus.receive(script.press(world.worker, world.group_chat, data), deps)
+    await take_outbox(deps)
+    await bus.receive(script.press(world.worker, world.worker.private_chat, "cv:skip:"), deps)
+    assert (await ticket(deps)).status == Status.RESOLVED
+    return await take_outbox(deps)

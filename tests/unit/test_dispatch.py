@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from sqlmodel import select
 
 from handlers import bus
-from handlers.events import EditText, SendText
+from handlers.events import SendText
 from models.lifecycle import Status
 from models.ticket import TicketDepartment
 from tests.support.outbox import answers, buttons_of, find_send, take_outbox, texts_to
@@ -14,10 +16,11 @@ from tests.support.world import Script, build_world
 from tests.unit._helpers import (
     add_department,
     add_person,
+    card_edit,
     events_of,
-    only_alert,
-    only_reply,
+    press_refused,
     report_in_group,
+    say_refused,
     snapshot,
     ticket,
 )
@@ -25,12 +28,6 @@ from tests.unit._helpers import (
 NOT_STAFF = "只有本网格的网格员、网格长或指挥中心可以处理 G0102-0001。"
 NOT_RETURNER = "只有接手 G0102-0001 的部门联络员可以退回。"
 NOT_ASSIGNER = "只有网格长、社区管理员或指挥中心可以指派 G0102-0001。"
-
-
-def _card_edit(out, chat_id: str, ref: str = "card:1") -> EditText:
-    edits = [a for a in out if isinstance(a, EditText) and a.chat_id == chat_id and a.ref == ref]
-    assert len(edits) == 1, out
-    return edits[0]
 
 
 async def _departments_on(deps, ticket_id: int = 1) -> list[tuple[int, str, int | None]]:
@@ -44,23 +41,9 @@ async def _state(deps) -> tuple:
     return await snapshot(deps), await _departments_on(deps)
 
 
-async def _press_refused(deps, script, person, chat, data) -> str:
-    before = await _state(deps)
-    event = script.press(person, chat, data)
-    await bus.receive(event, deps)
-    answer = only_alert(await take_outbox(deps), event.callback_id)
-    assert await _state(deps) == before
-    return answer.text
-
-
-async def _say_refused(deps, script, person, chat, text) -> str:
-    before = await _state(deps)
-    event = script.text(person, chat, text)
-    await bus.receive(event, deps)
-    reply = only_reply(await take_outbox(deps), chat,
-                       None if event.is_private else event.message_id)
-    assert await _state(deps) == before
-    return reply.text
+# Refusals here must also leave the ticket's departments as they were.
+_press_refused = partial(press_refused, state=_state)
+_say_refused = partial(say_refused, state=_state)
 
 
 async def _dispatch_to_heating(deps, script, world) -> list:
@@ -113,7 +96,7 @@ async def test_heating_liaison_gets_it_with_the_return_button(deps):
     assert (handed.status, handed.assignee_id, handed.department_id) == (
         Status.TAKEN, world.liaison.member_id, world.heating_id)
     assert await _departments_on(deps) == [(world.heating_id, "lead", world.liaison.member_id)]
-    card = _card_edit(out, world.group_chat)
+    card = card_edit(out, world.group_chat)
     assert "已转派 供暖 · 联络员 王联络员" in card.text
     [to_liaison] = [a for a in out if isinstance(a, SendText)
                     and a.chat_id == world.liaison.private_chat]
@@ -182,7 +165,7 @@ async def test_return_with_a_reason_goes_back_to_the_grid(deps):
     assert await _departments_on(deps) == [
         (world.heating_id, "returned", world.liaison.member_id)]
     assert texts_to(out, me) == ["已将 G0102-0001 退回网格。"]
-    card = _card_edit(out, world.group_chat)
+    card = card_edit(out, world.group_chat)
     assert f"部门退回：{reason}" in card.text and "状态：已受理" in card.text
     assert "已转派" not in card.text
     assert buttons_of(card) == ["tk:take:1", "tk:done:1", "tk:disp:1", "tk:rej:1"]
@@ -196,7 +179,7 @@ async def test_return_with_a_reason_goes_back_to_the_grid(deps):
     out = await _dispatch_to_heating(deps, script, world)
     again = await ticket(deps)
     assert again.department_id == world.heating_id and again.return_reason is None
-    assert "部门退回" not in _card_edit(out, world.group_chat).text
+    assert "部门退回" not in card_edit(out, world.group_chat).text
     assert await _departments_on(deps) == [(world.heating_id, "lead", world.liaison.member_id)]
 
 
@@ -270,7 +253,7 @@ async def test_a_helper_department_sees_it_but_only_the_lead_closes(deps):
         "已请 民政（联络员 张民政）协办 G0102-0001。"]
     assert await _departments_on(deps) == [
         (world.heating_id, "lead", world.liaison.member_id), (civil, "helper", helper.member_id)]
-    card = _card_edit(out, world.group_chat)
+    card = card_edit(out, world.group_chat)
     assert "已转派 供暖 · 联络员 王联络员" in card.text
     assert "协办：民政 · 联络员 张民政" in card.text
     told = find_send(out, helper.private_chat)
@@ -343,7 +326,7 @@ async def test_assign_by_the_leader_and_by_the_admin(deps):
     held = await ticket(deps)
     assert (held.status, held.assignee_id) == (Status.TAKEN, world.worker.member_id)
     assert texts_to(out, world.group_chat)[0] == "已将 G0102-0001 交给 杨超 办理。"
-    assert "经办：杨超" in _card_edit(out, world.group_chat).text
+    assert "经办：杨超" in card_edit(out, world.group_chat).text
     told = find_send(out, world.worker.private_chat)
     assert told.text.startswith("刘网格长 把 G0102-0001 交给您办理。\n📋 报事 G0102-0001")
     assert "tk:site:1" in buttons_of(told)
@@ -372,7 +355,7 @@ async def test_assign_takes_a_ticket_back_from_the_department(deps):
     out = await take_outbox(deps)
     back = await ticket(deps)
     assert (back.assignee_id, back.department_id) == (world.worker.member_id, None)
-    assert "已转派" not in _card_edit(out, world.group_chat).text
+    assert "已转派" not in card_edit(out, world.group_chat).text
     assert texts_to(out, world.liaison.private_chat) == ["G0102-0001 已改由 杨超 办理。"]
     assert await _departments_on(deps) == [(world.heating_id, "former", world.liaison.member_id)]
 

@@ -21,6 +21,7 @@ from tests.unit._helpers import (
     only_reply,
     photos_of,
     report_in_group,
+    resolve,
     snapshot,
     ticket,
 )
@@ -446,19 +447,12 @@ def _edits_of(out, ref: str) -> list[EditText]:
     return [a for a in out if isinstance(a, EditText) and a.ref == ref]
 
 
-async def _resolve(deps, script, world) -> None:
-    for data in ("tk:take:1", "tk:done:1"):
-        await bus.receive(script.press(world.worker, world.group_chat, data), deps)
-    await bus.receive(script.press(world.worker, world.worker.private_chat, "cv:skip:"), deps)
-
-
 async def test_every_reporter_gets_the_poll_and_the_first_answer_decides(deps):
     world = await build_world(deps)
     script = Script()
     await report_in_group(deps, script, world, LIGHT)
     await _plus_one(deps, script, world)
-    await _resolve(deps, script, world)
-    out = await take_outbox(deps)
+    out = await resolve(deps, script, world)
     for person in (world.resident, world.neighbour):
         poll = find_send(out, person.private_chat, "请评价")
         assert poll.ref == f"rate:1:{person.member_id}"
@@ -487,8 +481,7 @@ async def test_a_resident_who_did_not_report_it_may_not_rate(deps):
     script = Script()
     await report_in_group(deps, script, world, LIGHT)
     outsider = await add_person(deps, "1009", "赵奶奶", "resident", "G0102")
-    await _resolve(deps, script, world)
-    await take_outbox(deps)
+    await resolve(deps, script, world)
     before = await snapshot(deps)
     press = script.press(outsider, world.group_chat, "rt:1:4")
     await bus.receive(press, deps)

@@ -14,44 +14,15 @@ from tests.support.world import Script, build_world
 from tests.unit._helpers import (
     add_person,
     area_id,
-    only_alert,
-    only_reply,
+    press_refused,
     report_in_group,
-    snapshot,
+    resolve,
+    say_refused,
     ticket,
 )
 
 NOT_STAFF = "只有本网格的网格员、网格长或指挥中心可以处理 G0102-0001。"
 STALE = "这个按钮已失效，请重新操作。"
-
-
-async def _press_refused(deps, script, person, chat, data) -> str:
-    """Press a button that must be refused; return the alert text after checking no change."""
-    before = await snapshot(deps)
-    event = script.press(person, chat, data)
-    await bus.receive(event, deps)
-    answer = only_alert(await take_outbox(deps), event.callback_id)
-    assert await snapshot(deps) == before
-    return answer.text
-
-
-async def _say_refused(deps, script, person, chat, text) -> str:
-    before = await snapshot(deps)
-    event = script.text(person, chat, text)
-    await bus.receive(event, deps)
-    reply = only_reply(await take_outbox(deps), chat,
-                       None if event.is_private else event.message_id)
-    assert await snapshot(deps) == before
-    return reply.text
-
-
-async def _resolve(deps, script, world) -> None:
-    """Take and close ticket 1 with the worker, skipping the closing note."""
-    await bus.receive(script.press(world.worker, world.group_chat, "tk:take:1"), deps)
-    await bus.receive(script.press(world.worker, world.group_chat, "tk:done:1"), deps)
-    await bus.receive(script.press(world.worker, world.worker.private_chat, "cv:skip:"), deps)
-    await take_outbox(deps)
-    assert (await ticket(deps)).status == Status.RESOLVED
 
 
 @pytest.mark.parametrize("verb", ["take", "site", "done", "rej", "disp"])
@@ -60,7 +31,7 @@ async def test_resident_cannot_work_a_new_ticket(deps, verb):
     script = Script()
     await report_in_group(deps, script, world)
     for person in (world.resident, world.neighbour):  # the reporter is no staff either
-        text = await _press_refused(deps, script, person, world.group_chat, f"tk:{verb}:1")
+        text = await press_refused(deps, script, person, world.group_chat, f"tk:{verb}:1")
         assert text == NOT_STAFF
 
 
@@ -71,7 +42,7 @@ async def test_resident_cannot_work_a_taken_ticket(deps, verb):
     await report_in_group(deps, script, world)
     await bus.receive(script.press(world.worker, world.group_chat, "tk:take:1"), deps)
     await take_outbox(deps)
-    text = await _press_refused(deps, script, world.neighbour, world.group_chat, f"tk:{verb}:1")
+    text = await press_refused(deps, script, world.neighbour, world.group_chat, f"tk:{verb}:1")
     assert text == NOT_STAFF
 
 
@@ -79,7 +50,7 @@ async def test_worker_of_another_grid_cannot_take(deps):
     world = await build_world(deps)
     script = Script()
     await report_in_group(deps, script, world)
-    text = await _press_refused(deps, script, world.other_worker, world.group_chat, "tk:take:1")
+    text = await press_refused(deps, script, world.other_worker, world.group_chat, "tk:take:1")
     assert text == NOT_STAFF
     assert (await ticket(deps)).assignee_id is None
 
@@ -92,7 +63,7 @@ async def test_second_worker_is_told_who_took_it(deps):
     await bus.receive(script.press(world.worker, world.group_chat, "tk:take:1"), deps)
     await take_outbox(deps)
     for person in (second, world.leader):
-        text = await _press_refused(deps, script, person, world.group_chat, "tk:take:1")
+        text = await press_refused(deps, script, person, world.group_chat, "tk:take:1")
         assert text == "G0102-0001 已由 杨超 接单。"
     assert (await ticket(deps)).assignee_id == world.worker.member_id
 
@@ -105,7 +76,7 @@ async def test_another_worker_cannot_act_on_a_ticket_someone_holds(deps):
     await bus.receive(script.press(world.worker, world.group_chat, "tk:take:1"), deps)
     await take_outbox(deps)
     for verb in ("site", "done", "rej", "disp"):
-        text = await _press_refused(deps, script, second, world.group_chat, f"tk:{verb}:1")
+        text = await press_refused(deps, script, second, world.group_chat, f"tk:{verb}:1")
         assert text == "G0102-0001 已由 杨超 接单。"
 
 
@@ -113,11 +84,11 @@ async def test_only_the_reporter_rates_and_only_once(deps):
     world = await build_world(deps)
     script = Script()
     await report_in_group(deps, script, world)
-    await _resolve(deps, script, world)
+    await resolve(deps, script, world)
 
-    text = await _press_refused(deps, script, world.neighbour, world.group_chat, "rt:1:4")
+    text = await press_refused(deps, script, world.neighbour, world.group_chat, "rt:1:4")
     assert text == "只有反映此事的居民可以评价 G0102-0001。"
-    text = await _press_refused(deps, script, world.worker, world.worker.private_chat, "rt:1:4")
+    text = await press_refused(deps, script, world.worker, world.worker.private_chat, "rt:1:4")
     assert text == "只有反映此事的居民可以评价 G0102-0001。"
 
     await bus.receive(script.press(world.resident, world.resident.private_chat, "rt:1:3"), deps)
@@ -126,7 +97,7 @@ async def test_only_the_reporter_rates_and_only_once(deps):
     assert closed.status == Status.CLOSED and closed.rating == 3
 
     for level in (3, 1):
-        text = await _press_refused(deps, script, world.resident, world.resident.private_chat,
+        text = await press_refused(deps, script, world.resident, world.resident.private_chat,
                                     f"rt:1:{level}")
         assert text == "G0102-0001 已评价过或尚未办结。"
     assert (await ticket(deps)).rating == 3
@@ -136,7 +107,7 @@ async def test_rating_before_resolution_is_refused(deps):
     world = await build_world(deps)
     script = Script()
     await report_in_group(deps, script, world)
-    text = await _press_refused(deps, script, world.resident, world.resident.private_chat,
+    text = await press_refused(deps, script, world.resident, world.resident.private_chat,
                                 "rt:1:4")
     assert text == "G0102-0001 已评价过或尚未办结。"
 
@@ -149,11 +120,11 @@ async def test_only_the_author_confirms_a_draft(deps):
     yes, no = buttons_of(prompt)
     for person in (world.neighbour, world.worker):
         for data in (yes, no):
-            text = await _press_refused(deps, script, person, world.group_chat, data)
+            text = await press_refused(deps, script, person, world.group_chat, data)
             assert text == "只有发这条消息的人可以确认登记。"
     await bus.receive(script.press(world.resident, world.group_chat, yes), deps)
     await take_outbox(deps)
-    text = await _press_refused(deps, script, world.resident, world.group_chat, yes)
+    text = await press_refused(deps, script, world.resident, world.group_chat, yes)
     assert text == "这条消息已经处理过了。"
 
 
@@ -188,7 +159,7 @@ async def test_forged_payloads_are_stale(deps, data):
     await take_outbox(deps)  # draft 1 is pending
     await report_in_group(deps, script, world)  # ticket 1 is new
     for person in (world.resident, world.worker, world.leader):
-        text = await _press_refused(deps, script, person, world.group_chat, data)
+        text = await press_refused(deps, script, person, world.group_chat, data)
         assert text == STALE
 
 
@@ -196,15 +167,15 @@ async def test_bind_needs_an_admin_and_a_grid(deps):
     world = await build_world(deps)
     script = Script()
     new_chat = "-100999"
-    text = await _say_refused(deps, script, world.resident, new_chat, "/bind G0102")
+    text = await say_refused(deps, script, world.resident, new_chat, "/bind G0102")
     assert text == "只有 G0102 的管理员可以绑定本群。"
-    text = await _say_refused(deps, script, world.worker, new_chat, "/bind G0102")
+    text = await say_refused(deps, script, world.worker, new_chat, "/bind G0102")
     assert text == "只有 G0102 的管理员可以绑定本群。"
-    text = await _say_refused(deps, script, world.admin, new_chat, "/bind SIHAI")
+    text = await say_refused(deps, script, world.admin, new_chat, "/bind SIHAI")
     assert text == "SIHAI 不是网格，只能把群绑定到网格。"
-    text = await _say_refused(deps, script, world.admin, new_chat, "/bind G9999")
+    text = await say_refused(deps, script, world.admin, new_chat, "/bind G9999")
     assert text == "没有编号为 G9999 的网格。"
-    text = await _say_refused(deps, script, world.admin, world.admin.private_chat, "/bind G0102")
+    text = await say_refused(deps, script, world.admin, world.admin.private_chat, "/bind G0102")
     assert text == "请在要绑定的群里发送 /bind。"
 
     await bus.receive(script.text(world.admin, new_chat, "/bind g0102", chat_title="二网格新群"),
@@ -222,13 +193,13 @@ async def test_ticket_lookup_is_for_members_of_the_grid(deps):
     world = await build_world(deps)
     script = Script()
     await report_in_group(deps, script, world)
-    text = await _say_refused(deps, script, world.other_worker, world.other_worker.private_chat,
+    text = await say_refused(deps, script, world.other_worker, world.other_worker.private_chat,
                               "/ticket G0102-0001")
     assert text == "您不是该网格的成员，无法查看。"
-    text = await _say_refused(deps, script, world.other_worker, world.other_group_chat,
+    text = await say_refused(deps, script, world.other_worker, world.other_group_chat,
                               "/ticket G0102-0001")
     assert text == "您不是该网格的成员，无法查看。"
-    text = await _say_refused(deps, script, world.worker, world.worker.private_chat,
+    text = await say_refused(deps, script, world.worker, world.worker.private_chat,
                               "/ticket G0102-0404")
     assert text == "没有找到编号为 G0102-0404 的报事。"
 
@@ -246,9 +217,9 @@ async def test_invite_code_works_once(deps):
     granted = find_send(await take_outbox(deps), first.private_chat)
     assert granted.text == "已确认：您是 四海社区第二网格（G0102）的网格员。"
 
-    text = await _say_refused(deps, script, second, second.private_chat, "/start inv-7Hq2")
+    text = await say_refused(deps, script, second, second.private_chat, "/start inv-7Hq2")
     assert text == "这个邀请码已经用过了，请向管理员索取新的。"
-    text = await _say_refused(deps, script, second, second.private_chat, "/start nope-123")
+    text = await say_refused(deps, script, second, second.private_chat, "/start nope-123")
     assert text == "邀请码无效，请向网格员或管理员核实。"
     async with deps.session_factory() as s:
         roles = (await s.exec(select(RoleAssignment.member_id, RoleAssignment.role).where(
@@ -260,13 +231,13 @@ async def test_nothing_moves_a_closed_ticket(deps):
     world = await build_world(deps)
     script = Script()
     await report_in_group(deps, script, world)
-    await _resolve(deps, script, world)
+    await resolve(deps, script, world)
     await bus.receive(script.press(world.resident, world.resident.private_chat, "rt:1:4"), deps)
     await take_outbox(deps)
     assert (await ticket(deps)).status == Status.CLOSED
     for person in (world.worker, world.leader, world.resident):
         for verb in ("take", "site", "done", "rej", "disp"):
-            text = await _press_refused(deps, script, person, world.group_chat, f"tk:{verb}:1")
+            text = await press_refused(deps, script, person, world.group_chat, f"tk:{verb}:1")
             assert text == "G0102-0001 已结束，不能再操作。"
 
 
@@ -278,7 +249,7 @@ async def test_rejected_ticket_cannot_be_taken(deps):
     await bus.receive(script.text(world.worker, world.worker.private_chat, "不属于本网格"), deps)
     await take_outbox(deps)
     assert (await ticket(deps)).status == Status.REJECTED
-    text = await _press_refused(deps, script, world.leader, world.group_chat, "tk:take:1")
+    text = await press_refused(deps, script, world.leader, world.group_chat, "tk:take:1")
     assert text == "G0102-0001 已结束，不能再操作。"
 
 
@@ -286,10 +257,10 @@ async def test_category_change_by_a_resident_is_refused(deps):
     world = await build_world(deps)
     script = Script()
     await report_in_group(deps, script, world)
-    text = await _say_refused(deps, script, world.resident, world.group_chat,
+    text = await say_refused(deps, script, world.resident, world.group_chat,
                               "/category G0102-0001 供暖")
     assert text == NOT_STAFF
-    text = await _say_refused(deps, script, world.worker, world.group_chat,
+    text = await say_refused(deps, script, world.worker, world.group_chat,
                               "/category G0102-0001 外星人")
     assert text.startswith("没有这个类别。可选：emergency, gas, heating")
 
@@ -302,7 +273,7 @@ async def test_a_bad_invite_still_remembers_the_private_chat(deps):
         member = await s.get(Member, stranger.member_id)
         member.private_chat_id = None
         s.add(member)
-    text = await _say_refused(deps, Script(), stranger, stranger.private_chat, "/start wrong-code")
+    text = await say_refused(deps, Script(), stranger, stranger.private_chat, "/start wrong-code")
     assert text == "邀请码无效，请向网格员或管理员核实。"
     async with deps.session_factory() as s:
         assert (await s.get(Member, stranger.member_id)).private_chat_id == stranger.private_chat

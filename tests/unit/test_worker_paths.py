@@ -15,6 +15,7 @@ from tests.support.outbox import answers, buttons_of, find_send, take_outbox, te
 from tests.support.world import Script, build_world
 from tests.unit._helpers import (
     add_department,
+    card_edit,
     events_of,
     only_alert,
     photos_of,
@@ -22,12 +23,6 @@ from tests.unit._helpers import (
     snapshot,
     ticket,
 )
-
-
-def _card_edit(out, chat_id: str, ref: str = "card:1") -> EditText:
-    edits = [a for a in out if isinstance(a, EditText) and a.chat_id == chat_id and a.ref == ref]
-    assert len(edits) == 1, out
-    return edits[0]
 
 
 async def test_reject_asks_for_a_reason_and_tells_the_reporter(deps):
@@ -49,7 +44,7 @@ async def test_reject_asks_for_a_reason_and_tells_the_reporter(deps):
     assert rejected.status == Status.REJECTED
     assert rejected.reject_reason == "属于物业合同纠纷，请联系物业"
     assert texts_to(out, world.worker.private_chat) == ["G0102-0001 已标记为不予受理。"]
-    card = _card_edit(out, world.group_chat)
+    card = card_edit(out, world.group_chat)
     assert "状态：不予受理" in card.text
     assert "不予受理理由：属于物业合同纠纷，请联系物业" in card.text
     assert card.buttons == ()
@@ -90,7 +85,7 @@ async def test_resolve_on_the_spot_from_new(deps):
     assert done.assignee_id == world.worker.member_id, "即知即办: who fixed it holds it"
     assert done.close_note == "已换新灯泡"
     assert texts_to(out, world.worker.private_chat) == ["G0102-0001 已办结，已请报事人评价。"]
-    card = _card_edit(out, world.group_chat)
+    card = card_edit(out, world.group_chat)
     assert "经办：杨超" in card.text and "已办结，等待报事人评价。" in card.text
     assert find_send(out, world.resident.private_chat, "请评价")
     trail = [(e.action, e.from_status, e.to_status) for e in await events_of(deps, done.id)]
@@ -120,7 +115,7 @@ async def test_dispatch_to_heating_assigns_the_liaison(deps):
     assert handed.department_id == world.heating_id
     [answer] = answers(out)
     assert answer.text == "G0102-0001 已转派 供暖 · 联络员 王联络员" and not answer.alert
-    card = _card_edit(out, world.group_chat)
+    card = card_edit(out, world.group_chat)
     assert "已转派 供暖 · 联络员 王联络员" in card.text and "经办：王联络员" in card.text
     [to_liaison] = [a for a in out if isinstance(a, SendText)
                     and a.chat_id == world.liaison.private_chat]
@@ -238,7 +233,7 @@ async def test_category_change_by_worker(deps):
                       deps)
     out = await take_outbox(deps)
     assert texts_to(out, world.group_chat)[0] == "G0102-0001 的类别已改为：供暖"
-    assert "📋 报事 G0102-0001 · 供暖" in _card_edit(out, world.group_chat).text
+    assert "📋 报事 G0102-0001 · 供暖" in card_edit(out, world.group_chat).text
     changed = await ticket(deps)
     assert changed.category == "heating" and changed.status == Status.NEW
     trail = [(e.action, e.note) for e in await events_of(deps, changed.id)]
