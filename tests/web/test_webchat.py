@@ -350,3 +350,39 @@ async def test_a_dropped_connection_reconnects_and_catches_up(phones, shot, tmp_
     await expect(page.get_by_test_id("offline-banner")).to_be_hidden()
     await expect(messages(page).filter(has_text="楼下的车挡住消防通道了")).to_have_count(1)
     assert await page.evaluate("window.__sameDocument === true")
+
+
+async def test_a_message_arriving_while_the_history_loads_stays(phones):
+    """Opening a chat fetches its history; a message that arrives live meanwhile is newer than
+    that snapshot and must not vanish when the snapshot lands (a rating poll once did)."""
+    from playwright.async_api import expect
+
+    async def say(text: str) -> None:
+        async with httpx.AsyncClient(base_url=phones.base, timeout=10) as client:
+            said = await client.post(f"/api/chats/{GROUP}/messages", params={"as": "li-jianguo"},
+                                     data={"text": text})
+            said.raise_for_status()
+
+    # Chatter, so the bot answers neither (its prompt would quote the text a second time).
+    await say("大家早上好")  # in the history the page will fetch
+    page = await phones.open(RESIDENT)
+    fetched, release = asyncio.Event(), asyncio.Event()
+
+    async def hold_history(route) -> None:
+        if route.request.method != "GET":
+            await route.continue_()
+            return
+        snapshot = await route.fetch()  # taken now: it cannot contain what is said below
+        fetched.set()
+        await release.wait()
+        await route.fulfill(response=snapshot)
+
+    await page.route(f"**/api/chats/{GROUP}/messages?*", hold_history)
+    await page.locator(f"[data-testid=chat-item][data-chat-id='{GROUP}']").click()
+    await asyncio.wait_for(fetched.wait(), 10)
+    await say("下午三点在活动室开会")
+    live = messages(page).filter(has_text="下午三点在活动室开会")
+    await expect(live).to_have_count(1)  # shown live, before the history has landed
+    release.set()
+    await expect(messages(page).filter(has_text="大家早上好")).to_have_count(1)
+    await expect(live).to_have_count(1)

@@ -17,6 +17,9 @@ export function chatView(chat, { onBack, onSwitch, unreadElsewhere }) {
   const scroller = h("main.chat-scroll", { testid: "chat-scroll" }, list);
   let stick = true;
   let loaded = false;
+  // Ids that arrived live while a history fetch was on its way: that (older) snapshot must
+  // neither drop them nor overwrite them, or a poll sent meanwhile would vanish from view.
+  let liveDuringLoad = null;
 
   scroller.addEventListener("scroll", () => {
     stick = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < STICK_PX;
@@ -100,20 +103,25 @@ export function chatView(chat, { onBack, onSwitch, unreadElsewhere }) {
     if (msg.chat_id !== chat.id) return;
     if (edited) flashing.add(msg.id);
     if (own) stick = true;
+    liveDuringLoad?.add(msg.id);
     messages.set(msg.id, msg);
     paint();
   }
 
   async function load() {
+    const live = new Set();
+    liveDuringLoad = live;
     try {
       const rows = await api.history(app.me.id, chat.id);
-      messages.clear();
-      for (const msg of rows) messages.set(msg.id, msg);
+      for (const id of [...messages.keys()]) if (!live.has(id)) messages.delete(id);
+      for (const msg of rows) if (!live.has(msg.id)) messages.set(msg.id, msg);
       loaded = true;
       stick = true;
       paint();
     } catch (error) {
       toast(error.message, { kind: "error" });
+    } finally {
+      if (liveDuringLoad === live) liveDuringLoad = null;
     }
   }
 
