@@ -104,7 +104,8 @@ async def _run(report: str, ops: list[tuple[str, int]], folder: Path) -> None:
         await engine.dispose()
 
 
-@settings(max_examples=60, database=None, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, database=None, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
 @given(report=st.sampled_from(REPORTS), ops=operations)
 def test_each_step_once_in_order_and_never_skipped(report, ops):
     with tempfile.TemporaryDirectory() as folder:
