@@ -93,7 +93,8 @@ async def run_jobs_now(core: Core) -> None:
 
 
 async def stop(core: Core, grace_seconds: float = 10) -> None:
-    """Stop in order: no new job runs, workers finish what is in hand, then close.
+    """Stop in order: no new job runs, workers, jobs and update handlers finish what is in
+    hand, then close (the runtime has already stopped taking updates).
 
     Nothing is cancelled in the middle of a database call unless it overstays the grace:
     that can lose the call's work and, with aiosqlite, hang the connection's close.
@@ -103,7 +104,9 @@ async def stop(core: Core, grace_seconds: float = 10) -> None:
     for worker in (core.sender, core.media):
         if worker is not None:
             worker.request_stop()
-    pending = {*core.tasks, *core.job_runs.running()} - {asyncio.current_task()}
+    in_hand = {*core.job_runs.running(), *core.deps.in_flight}
+    pending = {task for task in {*core.tasks, *in_hand} if not task.done()}
+    pending.discard(asyncio.current_task())
     if pending:
         _done, overstayed = await asyncio.wait(pending, timeout=grace_seconds)
         for task in overstayed:

@@ -8,6 +8,7 @@ the second fails or the process dies in between, the inbox row stays pending and
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 import structlog
@@ -31,11 +32,16 @@ _RACE_RETRIES = 4
 
 async def receive(event: Inbound, deps: Deps) -> bool:
     """Handle one inbound event. Returns False when it was a replay of one already stored."""
-    inbox_id = await _store(event, deps)
-    if inbox_id is None:
-        return False
-    await process(inbox_id, event, deps)
-    return True
+    task = asyncio.current_task()
+    deps.in_flight.add(task)
+    try:
+        inbox_id = await _store(event, deps)
+        if inbox_id is None:
+            return False
+        await process(inbox_id, event, deps)
+        return True
+    finally:
+        deps.in_flight.discard(task)
 
 
 async def _store(event: Inbound, deps: Deps) -> int | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -36,6 +37,9 @@ class Deps:
     config: Config = field(default_factory=Config)
     # Called after a commit that queued outbox rows or photos, so the sender wakes at once.
     on_commit: list[Callable[[], None]] = field(default_factory=list)
+    # The tasks handling an update right now (bus.receive), so that stopping the bot can let
+    # them finish: aiogram's polling stops without waiting for the handlers it started.
+    in_flight: set[asyncio.Task] = field(default_factory=set)
 
     def notify(self) -> None:
         for wake in self.on_commit:

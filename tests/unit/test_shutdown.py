@@ -16,8 +16,11 @@ from sqlmodel import select
 from bot.bootstrap import build_core, prepare_database, start_background, stop
 from bot.sender import Sender
 from bot.settings import Settings
+from handlers import bus
 from handlers.events import SendText
 from models.messaging import OutboxMessage
+from models.ticket import Ticket
+from tests.support.world import Script, build_world
 from tests.unit.test_sender import FAST, FakeTransport, _queue, _statuses
 
 
@@ -77,7 +80,7 @@ async def test_stop_lets_a_running_job_commit_before_closing(tmp_path):
     core.scheduler.add_job(core.job_runs.track(slow_job), next_run_time=datetime.now(UTC))
     await asyncio.wait_for(started.wait(), 5)
     stopping = asyncio.create_task(stop(core, grace_seconds=10))
-    await asyncio.sleep(0.1)
+    await asyncio.sleep(0.5)  # without the wait, stop() is done well within this
     assert not stopping.done(), "stop waits for the job in hand"
     release.set()
     await asyncio.wait_for(stopping, 5)
@@ -117,3 +120,34 @@ async def test_every_scheduled_job_is_tracked(tmp_path):
         assert all(hasattr(j.func, "__wrapped__") for j in jobs), "stop() could not wait for it"
     finally:
         await stop(core)
+
+
+async def test_stop_lets_an_update_in_hand_become_its_ticket(tmp_path, monkeypatch):
+    """aiogram's polling stops without waiting for the handlers it started: stop() waits."""
+    core = await _running_core(tmp_path)
+    world = await build_world(core.deps)
+    started, release = asyncio.Event(), asyncio.Event()
+    handle = bus.process
+
+    async def slow_process(inbox_id, event, deps) -> None:
+        started.set()
+        await release.wait()
+        await handle(inbox_id, event, deps)
+
+    monkeypatch.setattr(bus, "process", slow_process)
+    report = Script().text(world.resident, world.group_chat, "/report 路灯不亮")
+    handling = asyncio.create_task(bus.receive(report, core.deps))
+    await asyncio.wait_for(started.wait(), 5)
+    assert handling in core.deps.in_flight
+    stopping = asyncio.create_task(stop(core, grace_seconds=10))
+    await asyncio.sleep(0.5)  # without the wait, stop() is done well within this
+    assert not stopping.done(), "stop waits for the update in hand"
+    release.set()
+    await asyncio.wait_for(stopping, 5)
+    assert handling.result() is True and core.deps.in_flight == set()
+
+    core2 = await _running_core(tmp_path)
+    async with core2.deps.session_factory() as s:
+        numbers = (await s.exec(select(Ticket.number))).all()
+    await stop(core2)
+    assert numbers == ["G0102-0001"]
