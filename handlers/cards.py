@@ -50,10 +50,10 @@ async def render_card(ctx: Ctx, ticket: Ticket, locale: str) -> tuple[str, Keybo
             name=reporter.display_name if reporter else "?",
             time=local_time(ctx, ticket.created_at),
         ),
-        ctx.tr(locale, "card-status", status=ctx.tr(locale, f"status-{ticket.status}")),
     ]
     if others := await follower_count(ctx, ticket.id):
-        lines.insert(3, ctx.tr(locale, "card-followers", count=others))
+        lines.append(ctx.tr(locale, "card-followers", count=others))
+    lines.append(ctx.tr(locale, "card-status", status=ctx.tr(locale, f"status-{ticket.status}")))
     if holder is not None:
         lines.append(ctx.tr(locale, "card-holder", name=holder.display_name))
     lines.extend(await _department_lines(ctx, ticket, locale))

@@ -18,7 +18,7 @@ from sqlmodel import select
 
 from handlers.context import Config, Ctx
 from handlers.events import Button, Keyboard, Location, MessageIn, PhotoRef
-from handlers.members import capacities_for
+from handlers.members import capacities_for, follows
 from handlers.tickets import attach_photos, find_by_number, transition
 from models.categories import OTHER, guess_category
 from models.duplicates import MatchRule, Probe, best_duplicate
@@ -94,21 +94,12 @@ async def still_open(ctx: Ctx, ticket_id: int) -> Ticket | None:
 
 async def follow(ctx: Ctx, ticket: Ticket, member: Member, reason: str = PLUS_ONE) -> bool:
     """Link the member to the ticket; False when they already were (or reported it)."""
-    if member.id == ticket.reporter_id or await _following(ctx, ticket.id, member.id):
+    if member.id == ticket.reporter_id or await follows(ctx, ticket.id, member.id):
         return False
     ctx.session.add(TicketFollower(ticket_id=ticket.id, member_id=member.id, reason=reason,
                                    at=ctx.now))
     await ctx.session.flush()
     return True
-
-
-async def _following(ctx: Ctx, ticket_id: int, member_id: int) -> TicketFollower | None:
-    return (
-        await ctx.session.exec(
-            select(TicketFollower).where(TicketFollower.ticket_id == ticket_id,
-                                         TicketFollower.member_id == member_id)
-        )
-    ).first()
 
 
 async def plus_one(ctx: Ctx, ticket: Ticket, member: Member, photos=()) -> str:

@@ -72,12 +72,13 @@ async def capacities_for(ctx: Ctx, member: Member, ticket: Ticket) -> set[Capaci
         capacities.add(Capacity.SUPERVISOR)
     if ticket.assignee_id == member.id:
         capacities.add(Capacity.HOLDER)
-    if ticket.reporter_id == member.id or await _follows(ctx, ticket.id, member.id):
+    if ticket.reporter_id == member.id or await follows(ctx, ticket.id, member.id):
         capacities.add(Capacity.REPORTER)  # a +1 reported the matter too: they may rate it
     return capacities
 
 
-async def _follows(ctx: Ctx, ticket_id: int, member_id: int) -> bool:
+async def follows(ctx: Ctx, ticket_id: int, member_id: int) -> bool:
+    """Whether the member +1'd the ticket (handlers.duplicates)."""
     rows = await ctx.session.exec(select(TicketFollower.id).where(
         TicketFollower.ticket_id == ticket_id, TicketFollower.member_id == member_id))
     return rows.first() is not None

@@ -3,6 +3,8 @@ their grid's group, by name and as a reply to their own report."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from handlers import callbacks
 from handlers.cards import render_card
 from handlers.context import Ctx
@@ -15,6 +17,31 @@ from models.ticket import Ticket
 RATING_LEVELS = (4, 3, 2, 1)  # 优秀 良好 合格 不合格; 1 is the fail that reopens
 
 
+class Place(NamedTuple):
+    chat_id: str
+    locale: str
+    reply_to: str | None
+    by_name: bool  # in a group: the text starts with "@name"
+
+
+async def places_to_reach(ctx: Ctx, member: Member, ticket: Ticket) -> list[Place]:
+    """Their private chat when they have started the bot; otherwise each group of the
+    ticket's grid, by name, as a reply to their own report where it is."""
+    if member.private_chat_id:
+        return [Place(member.private_chat_id, ctx.locale_of(member), None, False)]
+    return [
+        Place(
+            group.chat_id,
+            group.locale or ctx.config.default_locale,
+            ticket.source_message_id
+            if member.id == ticket.reporter_id and group.chat_id == ticket.source_chat_id
+            else None,
+            True,
+        )
+        for group in await groups_of_grid(ctx, ticket.grid_id)
+    ]
+
+
 async def reach(
     ctx: Ctx,
     member: Member,
@@ -25,20 +52,12 @@ async def reach(
     ref: str | None = None,
     **args: object,
 ) -> None:
-    if member.private_chat_id:
-        text = raw if raw is not None else ctx.tr(ctx.locale_of(member), key, **args)
-        ctx.send(member.private_chat_id, text, buttons, ref=ref, ticket_id=ticket.id)
-        return
-    for group in await groups_of_grid(ctx, ticket.grid_id):
-        locale = group.locale or ctx.config.default_locale
-        text = raw if raw is not None else ctx.tr(locale, key, **args)
-        text = ctx.tr(locale, "mention-prefix", name=member.display_name) + text
-        reply_to = (
-            ticket.source_message_id
-            if member.id == ticket.reporter_id and group.chat_id == ticket.source_chat_id
-            else None
-        )
-        ctx.send(group.chat_id, text, buttons, reply_to=reply_to, ref=ref, ticket_id=ticket.id)
+    for place in await places_to_reach(ctx, member, ticket):
+        text = raw if raw is not None else ctx.tr(place.locale, key, **args)
+        if place.by_name:
+            text = ctx.tr(place.locale, "mention-prefix", name=member.display_name) + text
+        ctx.send(place.chat_id, text, buttons, reply_to=place.reply_to, ref=ref,
+                 ticket_id=ticket.id)
 
 
 async def reach_with_card(ctx: Ctx, member: Member, ticket: Ticket, intro: str,
@@ -51,12 +70,7 @@ async def reach_with_card(ctx: Ctx, member: Member, ticket: Ticket, intro: str,
 
 def rating_ref(ticket_id: int, member_id: int) -> str:
     """Each reporter's poll is its own message, so answering one can update the others."""
-    return f"{rating_refs_of(ticket_id)}{member_id}"
-
-
-def rating_refs_of(ticket_id: int) -> str:
-    """The prefix every poll ref of the ticket starts with."""
-    return f"rate:{ticket_id}:"
+    return f"rate:{ticket_id}:{member_id}"
 
 
 async def ask_for_rating(ctx: Ctx, ticket: Ticket) -> None:

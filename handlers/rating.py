@@ -6,17 +6,15 @@ decides, and the others' polls then say how it was rated instead of offering but
 
 from __future__ import annotations
 
-from sqlmodel import col, select
-
 from handlers.cards import refresh_card
 from handlers.context import Ctx
+from handlers.duplicates import reporters_of
 from handlers.events import ButtonPress
 from handlers.members import capacities_for, members_with_role
-from handlers.notify import RATING_LEVELS, rating_ref, rating_refs_of, reach
+from handlers.notify import RATING_LEVELS, places_to_reach, rating_ref, reach
 from handlers.tickets import load_ticket, transition
 from models.lifecycle import Action, Capacity, DomainError, Status
-from models.messaging import OutboxMessage
-from models.org import ChatGroup, Member, Role
+from models.org import Member, Role
 
 FAIL = 1
 
@@ -49,30 +47,13 @@ async def on_rating(event: ButtonPress, ctx: Ctx, payload) -> None:
 
 async def _close_other_polls(ctx: Ctx, ticket, level: int) -> None:
     """The other reporters' polls lose their buttons: a second answer could change nothing."""
-    mine = rating_ref(ticket.id, ctx.member.id)
-    polls = await ctx.session.exec(
-        select(OutboxMessage.chat_id, OutboxMessage.ref).distinct().where(
-            OutboxMessage.ticket_id == ticket.id,
-            OutboxMessage.platform == ctx.platform,
-            col(OutboxMessage.ref).startswith(rating_refs_of(ticket.id)),
-            OutboxMessage.ref != mine,
-        )
-    )
-    for chat_id, ref in polls.all():
-        locale = await _locale_of_chat(ctx, chat_id)
-        ctx.edit(chat_id, ref, ctx.tr(locale, "rate-recorded-by-other", number=ticket.number,
-                                      level=ctx.tr(locale, f"rating-{level}")))
-
-
-async def _locale_of_chat(ctx: Ctx, chat_id: str) -> str:
-    member = (await ctx.session.exec(
-        select(Member).where(Member.platform == ctx.platform,
-                             Member.private_chat_id == chat_id))).first()
-    if member is not None:
-        return ctx.locale_of(member)
-    group = (await ctx.session.exec(select(ChatGroup).where(
-        ChatGroup.platform == ctx.platform, ChatGroup.chat_id == chat_id))).first()
-    return (group.locale if group else None) or ctx.config.default_locale
+    for member in await reporters_of(ctx, ticket):
+        if member.id == ctx.member.id:
+            continue
+        for place in await places_to_reach(ctx, member, ticket):
+            ctx.edit(place.chat_id, rating_ref(ticket.id, member.id),
+                     ctx.tr(place.locale, "rate-recorded-by-other", number=ticket.number,
+                            level=ctx.tr(place.locale, f"rating-{level}")))
 
 
 async def _tell_about_rework(ctx: Ctx, ticket) -> None:
