@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.errors import OperatorError
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
@@ -60,7 +62,7 @@ class Settings(BaseSettings):
         return self.bot_token.get_secret_value().strip()
 
 
-class MissingToken(RuntimeError):
+class MissingToken(OperatorError):
     """Raised when a Telegram runtime is asked to start without a token."""
 
 
