@@ -43,7 +43,7 @@ def _settings(ctx: typer.Context):
 
 
 def _with_database(ctx: typer.Context, work):
-    """Run `work(session_factory, settings)` on the configured database, failing in one line."""
+    """`work(session_factory)` on the configured database, and the settings; fails in one line."""
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -61,12 +61,12 @@ def _with_database(ctx: typer.Context, work):
     async def go():
         engine = make_engine(settings.database_url)
         try:
-            return await work(make_session_factory(engine), settings)
+            return await work(make_session_factory(engine))
         finally:
             await engine.dispose()
 
     try:
-        return asyncio.run(go())
+        return asyncio.run(go()), settings
     except InviteRuleError as exc:  # bot.invites.InviteError too
         raise _fail(str(exc)) from None
     except SQLAlchemyError as exc:
@@ -84,16 +84,15 @@ def _create(ctx: typer.Context, area: str, role: str, department: str | None,
     except InviteRuleError as exc:
         raise _fail(str(exc)) from None
 
-    async def work(session_factory, settings):
-        invite, area_row = await create_invite(session_factory, area, role, department,
-                                               Clock(), lifetime)
-        try:
-            return invite, area_row, await bot_username(settings), None, settings
-        except Exception as exc:  # noqa: BLE001 - the invite exists; a hiccup must not hide it
-            return invite, area_row, None, f"could not ask Telegram for the bot's username " \
-                                           f"({exc})", settings
+    async def work(session_factory):
+        return await create_invite(session_factory, area, role, department, Clock(), lifetime)
 
-    invite, area_row, username, problem, settings = _with_database(ctx, work)
+    (invite, area_row), settings = _with_database(ctx, work)
+    username, problem = None, None
+    try:
+        username = asyncio.run(bot_username(settings))
+    except Exception as exc:  # noqa: BLE001 - the invite exists; a hiccup must not hide it
+        problem = f"could not ask Telegram for the bot's username ({exc})"
     until = _local(invite.expires_at, settings.timezone)
     typer.echo(f"invite code / 邀请码: {invite.code}  ({invite.role} @ {area_row.code} "
                f"{area_row.name}), expires / 有效至 {until}")
@@ -139,8 +138,7 @@ def list_(ctx: typer.Context) -> None:
     from bot.invites import list_invites
     from models.clock import Clock
 
-    rows, settings = _with_database(
-        ctx, lambda factory, settings: _paired(list_invites(factory, Clock()), settings))
+    rows, settings = _with_database(ctx, lambda factory: list_invites(factory, Clock()))
     if not rows:
         typer.echo("no invite codes yet / 暂无邀请码")
         return
@@ -158,17 +156,13 @@ _STATUS = {"open": "open / 可用", "used": "used / 已使用", "revoked": "revo
            "expired": "expired / 已过期"}
 
 
-async def _paired(result, settings):
-    return await result, settings
-
-
 @invite_app.command("revoke")
 def revoke(ctx: typer.Context, code: Annotated[str, typer.Argument(help="The invite code.")]):
     """Revoke an unused invite code so its link no longer works / 作废邀请码."""
     from bot.invites import revoke_invite
     from models.clock import Clock
 
-    before = _with_database(ctx, lambda factory, _settings: revoke_invite(factory, code, Clock()))
+    before, _ = _with_database(ctx, lambda factory: revoke_invite(factory, code, Clock()))
     if before == "used":
         raise _fail(f"{code} was already used; remove the person's role instead "
                     "/ 邀请码已被使用，无法作废")
