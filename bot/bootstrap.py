@@ -13,6 +13,7 @@ from pathlib import Path
 import structlog
 
 from bot.adapters.base import Transport
+from bot.holiday_check import warn_if_holiday_data_missing
 from bot.sender import Limits, Sender
 from bot.settings import Settings
 from handlers import bus, delivery
@@ -59,8 +60,9 @@ def build_core(settings: Settings, clock: Clock | None = None) -> Core:
         timezone=settings.timezone,
         sla_policy=str(settings.sla_policy) if settings.sla_policy else None,
     )
-    policy_at(config.sla_policy)  # a bad policy file stops the start, naming the key
+    policy = policy_at(config.sla_policy)  # a bad policy file stops the start, naming the key
     deps = Deps(make_session_factory(engine), clock or Clock(), config)
+    warn_if_holiday_data_missing(settings, deps.clock, policy)
     return Core(settings, deps, engine)
 
 

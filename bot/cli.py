@@ -8,7 +8,6 @@ without a traceback: the people running this are street-office admins, not Pytho
 from __future__ import annotations
 
 import asyncio
-import secrets
 from pathlib import Path
 from typing import Annotated
 
@@ -16,12 +15,10 @@ import typer
 from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import select
 
+from bot.cli_invite import invite_app
 from bot.settings import MissingToken, Settings, load_settings
-from models.clock import Clock
 from models.db import make_engine, make_session_factory
-from models.org import Area, Department, InviteCode, Role
 from models.org_import import OrgFileError, import_org
 
 # Locals in a traceback would print the settings, token included.
@@ -33,6 +30,7 @@ org_app = typer.Typer(help="The organisation: areas, departments, staff / 组织
                       no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(org_app, name="org")
+app.add_typer(invite_app, name="invite")  # bot/cli_invite.py: create, list, revoke
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
@@ -145,110 +143,3 @@ def org_import(
         typer.echo(f"  {line}")
     for warning in summary.warnings:
         typer.echo(f"warning / 注意: {warning}", err=True)
-
-
-# ---- invites ------------------------------------------------------------------------------
-
-
-class InviteError(Exception):
-    pass
-
-
-def new_invite_code() -> str:
-    # 9 random bytes are 12 URL-safe characters (A-Z a-z 0-9 _ -): what Telegram allows in a
-    # /start parameter (at most 64), and too many to guess.
-    return secrets.token_urlsafe(9)
-
-
-async def create_invite(session_factory, area_code: str, role: str, department: str | None,
-                        clock: Clock) -> tuple[InviteCode, Area]:
-    """A single-use invite that grants `role` over the area when its link is opened."""
-    if role.lower() not in set(Role):
-        raise InviteError(f"unknown role '{role}' (expected {'|'.join(Role)}) / 未知角色")
-    role = Role(role.lower())
-    if role == Role.LIAISON and not department:
-        raise InviteError("a liaison invite needs --department / 联络员邀请必须指定部门")
-    if department and role != Role.LIAISON:
-        raise InviteError("only a liaison has a department / 只有联络员有部门")
-    async with session_factory() as session, session.begin():
-        code = area_code.strip().upper()
-        area = (await session.exec(select(Area).where(Area.code == code))).first()
-        if area is None:
-            raise InviteError(f"unknown area {code}; import the org first (gridbot org import) "
-                              "/ 区域不存在")
-        department_id = None
-        if department:
-            found = (await session.exec(
-                select(Department).where(Department.code == department.strip().lower()))).first()
-            if found is None:
-                raise InviteError(f"unknown department {department} / 部门不存在")
-            department_id = found.id
-        invite = InviteCode(code=new_invite_code(), role=role.value, area_id=area.id,
-                            department_id=department_id, created_at=clock.now())
-        session.add(invite)
-    return invite, area
-
-
-async def bot_username(settings: Settings) -> str | None:
-    """GRIDBOT_BOT_USERNAME, else ask Telegram's getMe when a token is set, else None."""
-    if settings.bot_username:
-        return settings.bot_username.strip().lstrip("@")
-    if settings.bot_token is None or not settings.bot_token.get_secret_value().strip():
-        return None
-    from aiogram import Bot
-    from aiogram.client.session.aiohttp import AiohttpSession
-    from aiogram.client.telegram import TelegramAPIServer
-
-    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
-    try:
-        bot = Bot(settings.require_token(), session=session)
-        return (await bot.get_me()).username
-    finally:
-        await session.close()
-
-
-async def _invite(settings: Settings, area: str, role: str, department: str | None):
-    engine = make_engine(settings.database_url)
-    try:
-        invite, area_row = await create_invite(make_session_factory(engine), area, role,
-                                               department, Clock())
-    finally:
-        await engine.dispose()
-    try:
-        username = await bot_username(settings)
-    except Exception as exc:  # noqa: BLE001 - the invite exists; a network hiccup must not hide it
-        username, problem = None, f"could not ask Telegram for the bot's username ({exc})"
-    else:
-        problem = None
-    return invite, area_row, username, problem
-
-
-@app.command()
-def invite(
-    ctx: typer.Context,
-    grid: Annotated[str, typer.Option(
-        "--grid", "--area", help="Area code: a grid, or a community/street for admins.")],
-    role: Annotated[str, typer.Option(help=f"One of: {', '.join(Role)}.")],
-    department: Annotated[str | None, typer.Option(
-        help="Department code; required for a liaison.")] = None,
-) -> None:
-    """Create a single-use invite link that grants a role / 生成邀请链接."""
-    settings = _settings(ctx)
-    hint = "run `gridbot db upgrade` and `gridbot org import FILE` first / 请先导入组织架构"
-    path = _sqlite_file(settings.database_url)
-    if path and not path.exists():  # SQLite would create an empty file and then fail
-        raise _fail(f"no database at {path}; {hint}")
-    try:
-        created, area, username, problem = asyncio.run(_invite(settings, grid, role, department))
-    except InviteError as exc:
-        raise _fail(str(exc)) from None
-    except SQLAlchemyError as exc:
-        raise _fail(f"database error / 数据库错误: {getattr(exc, 'orig', exc)}; {hint}") from None
-    typer.echo(f"invite code / 邀请码: {created.code}  ({created.role} @ {area.code} {area.name})")
-    if username:
-        typer.echo(f"link / 链接: https://t.me/{username}?start={created.code}")
-        return
-    if problem:
-        typer.echo(problem, err=True)
-    typer.echo("set GRIDBOT_BOT_USERNAME (or GRIDBOT_BOT_TOKEN) to get a link "
-               f"/ 设置 GRIDBOT_BOT_USERNAME 以生成链接; meanwhile send: /start {created.code}")

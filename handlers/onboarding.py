@@ -7,10 +7,17 @@ from sqlmodel import select
 from handlers.context import Ctx
 from handlers.events import MessageIn
 from handlers.members import group_for_chat, roles_over
+from models.invite_rules import InviteState, invite_state
 from models.lifecycle import DomainError
 from models.org import Area, ChatGroup, InviteCode, Role, RoleAssignment
 
 BINDERS = {Role.ADMIN, Role.COMMAND}
+REFUSED_INVITE = {
+    None: "error-invite-unknown",
+    InviteState.USED: "error-invite-used",
+    InviteState.EXPIRED: "error-invite-expired",
+    InviteState.REVOKED: "error-invite-revoked",
+}
 
 
 async def start(event: MessageIn, ctx: Ctx, args: str) -> None:
@@ -29,9 +36,10 @@ async def start(event: MessageIn, ctx: Ctx, args: str) -> None:
     ).first()
     # Refused by a reply, not a DomainError: that would roll back the private chat id above,
     # and the bot could then never reach this person privately.
-    if invite is None or invite.used_at is not None:
-        key = "error-invite-unknown" if invite is None else "error-invite-used"
-        ctx.send(event.chat_id, ctx.tr(locale, key))
+    state = None if invite is None else invite_state(ctx.now, invite.used_at, invite.revoked_at,
+                                                     invite.expires_at)
+    if state is not InviteState.OPEN:
+        ctx.send(event.chat_id, ctx.tr(locale, REFUSED_INVITE[state]))
         return
     invite.used_at, invite.used_by_member_id = ctx.now, ctx.member.id
     ctx.session.add(invite)

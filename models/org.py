@@ -108,3 +108,6 @@ class InviteCode(SQLModel, table=True):
     created_at: datetime = Field(sa_column=utc_column(nullable=False))
     used_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     used_by_member_id: int | None = Field(default=None, foreign_key="member.id")
+    # None on codes made before invites expired: those stay valid until used or revoked.
+    expires_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    revoked_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))

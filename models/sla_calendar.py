@@ -73,6 +73,8 @@ class WorkingHoursCalendar(Calendar):
     holidays: frozenset[date] = frozenset()
     workdays: frozenset[date] = frozenset()
     makeup_hours: tuple[Period, ...] = ((510, 720), (810, 1050))
+    # The years the holiday lists cover (models/sla_holidays.py); None: not tracked.
+    known_years: frozenset[int] | None = None
     _cache: dict[date, tuple[tuple[datetime, datetime], ...]] = field(
         default_factory=dict, init=False, repr=False
     )

@@ -5,9 +5,10 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from models.sla_calendar import Calendar, ContinuousCalendar, WorkingHoursCalendar
+from models.sla_holidays import DayLists, merge, national_days
 from models.sla_parse import WEEKDAYS, Reader
 
-CALENDAR_KEYS = {"type", "hours", "makeup_hours", "holidays", "workdays"}
+CALENDAR_KEYS = {"type", "hours", "makeup_hours", "holidays", "workdays", "national_holidays"}
 
 
 def read_calendar(read: Reader, spec: object, name: str, tz: ZoneInfo) -> Calendar:
@@ -33,15 +34,20 @@ def read_calendar(read: Reader, spec: object, name: str, tz: ZoneInfo) -> Calend
         raise read.fail(f"{key}.makeup_hours", "make-up working days (调休) need office hours")
     holidays = read.dates(spec.get("holidays"), f"{key}.holidays")
     workdays = read.dates(spec.get("workdays"), f"{key}.workdays")
+    national = spec.get("national_holidays", True)
+    if not isinstance(national, bool):
+        raise read.fail(f"{key}.national_holidays", f"{national!r}: expected true or false")
+    # China's holidays and 调休 days from chinesecalendar, the file's own dates on top.
+    base = national_days() if national else DayLists(frozenset(), frozenset(), frozenset())
     for day in sorted(workdays):
         if day in holidays:
             raise read.fail(f"{key}.workdays", f"{day} is listed as a holiday too")
-        if hours[day.weekday()]:
+        if hours[day.weekday()] and day not in base.holidays:  # working a national holiday
             raise read.fail(
                 f"{key}.workdays",
                 f"{day} is a {WEEKDAYS[day.weekday()]}, a working day already; "
                 "make-up days (调休) are days without office hours",
             )
-    return WorkingHoursCalendar(
-        name, tz, hours, frozenset(holidays), frozenset(workdays), makeup_hours=makeup
-    )
+    days = merge(base, holidays, workdays)
+    return WorkingHoursCalendar(name, tz, hours, days.holidays, days.workdays,
+                                makeup_hours=makeup, known_years=days.years)

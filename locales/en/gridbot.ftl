@@ -394,3 +394,7 @@ emergency-received = 🚨 Filed as an emergency: { $number }. The grid workers a
 command-assign = Assign: /assign NUMBER @NAME
 command-assist = Add a helper department: /assist NUMBER DEPARTMENT
 command-merge = Merge a duplicate: /merge DUPLICATE ORIGINAL
+
+## issue 8: operator
+error-invite-expired = That invite code has expired; ask your admin for a new one.
+error-invite-revoked = That invite code was withdrawn by an admin; ask your admin for a new one.

@@ -385,3 +385,7 @@ emergency-received = 🚨 已按紧急情况登记 { $number }，已通知网格
 command-assign = 指派工单：/assign 编号 @名字
 command-assist = 增加协办部门：/assist 编号 部门
 command-merge = 合并重复报事：/merge 重复编号 原编号
+
+## issue 8: operator
+error-invite-expired = 这个邀请码已过期，请向管理员索取新的。
+error-invite-revoked = 这个邀请码已被管理员作废，请向管理员索取新的。

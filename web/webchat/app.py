@@ -64,6 +64,8 @@ def build_app(state: WebchatState) -> FastAPI:
 async def serve(settings: Settings, clock: Clock | None = None) -> None:
     clock = clock or (DemoClock() if settings.demo else Clock())
     core = build_core(settings, clock)
+    if isinstance(clock, DemoClock):
+        await clock.restore(core.deps.session_factory)  # go on from the last run's time
     if settings.demo and await seed_if_empty(core.deps.session_factory, clock):
         log.info("demo.seeded")
     hub = Hub()
@@ -77,6 +79,8 @@ async def serve(settings: Settings, clock: Clock | None = None) -> None:
                          demo_clock=clock if settings.demo else None)
 
     async def after_fast_forward() -> None:
+        if isinstance(clock, DemoClock):
+            await clock.save(core.deps.session_factory)  # before the jobs: they may fail
         await run_jobs_now(core)
 
     state.on_clock_advance = after_fast_forward

@@ -11,12 +11,18 @@ from models.clock import Clock
 from models.org import Area, ChatGroup, Member
 from models.org_import import import_org
 from web.webchat import PLATFORM
+from web.webchat.tables import DemoClockState
 
 DEMO_ORG = Path(__file__).with_name("demo_org.yaml")
 
 
 class DemoClock(Clock):
-    """Real time plus an offset the viewer moves forward; never backwards."""
+    """Real time plus an offset the viewer moves forward; never backwards.
+
+    The offset is kept in the database (`demo_clock`): restarting `gridbot demo` on the same
+    file must not put the clock back, or the chat would show 12-01 followed by 11-30 and the
+    deadlines already passed would seem to lie in the future again.
+    """
 
     def __init__(self) -> None:
         self._offset = timedelta(0)
@@ -27,6 +33,18 @@ class DemoClock(Clock):
     def advance(self, **delta: float) -> datetime:
         self._offset += timedelta(**delta)
         return self.now()
+
+    async def restore(self, session_factory) -> None:
+        async with session_factory() as s:
+            row = await s.get(DemoClockState, 1)
+        if row is not None:
+            self._offset = max(self._offset, timedelta(seconds=row.offset_seconds))
+
+    async def save(self, session_factory) -> None:
+        async with session_factory() as s, s.begin():
+            row = await s.get(DemoClockState, 1) or DemoClockState(id=1)
+            row.offset_seconds = self._offset.total_seconds()
+            s.add(row)
 
 
 async def seed_if_empty(session_factory, clock: Clock) -> bool:

@@ -26,3 +26,12 @@ class WebchatMessage(SQLModel, table=True):
     reply_to_id: int | None = None
     edited: bool = False
     created_at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+class DemoClockState(SQLModel, table=True):
+    """How far the demo's clock has been fast-forwarded, so a restart of `gridbot demo` goes on
+    from there: the chat log would otherwise show 12-01 followed by 11-30. One row, id 1."""
+
+    __tablename__ = "demo_clock"
+    id: int | None = Field(default=None, primary_key=True)
+    offset_seconds: float = 0.0
