@@ -45,3 +45,9 @@ def mask_personal(text: str) -> str:
     for pattern in _ROOMS:
         text = pattern.sub(MASK, text)
     return text
+
+
+def public_text(text: str, *, private_report: bool) -> str:
+    """A report's words as anyone but staff may see them: a private report masked fully, a
+    group report only its phone and ID numbers (its room number the resident said there)."""
+    return mask_personal(text) if private_report else mask_contacts(text)
