@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from handlers.cards import STAFF_TEXT_LIMIT, local_time, render_card
+from handlers.cards import PUBLIC_TEXT_LIMIT, STAFF_TEXT_LIMIT, local_time, render_card
 from handlers.context import Ctx
 from handlers.events import MessageIn
 from handlers.members import roles_over
@@ -13,7 +13,7 @@ from handlers.tickets import find_by_number
 from models.lifecycle import OPEN_STATUSES, DomainError
 from models.message_limits import shorten, split_lines
 from models.org import Member, Role
-from models.privacy import mask_contacts
+from models.privacy import mask_contacts, public_text
 from models.sla import Light
 from models.ticket import Ticket, TicketEvent
 
@@ -35,8 +35,10 @@ async def ticket_command(event: MessageIn, ctx: Ctx, args: str) -> None:
     # resident) gets the card as the group sees it, personal data masked.
     staff = event.is_private and bool(roles & STAFF_VIEWERS)
     card, _buttons = await render_card(ctx, ticket, locale, staff=staff)
-    if staff and len(" ".join(ticket.text.split())) > STAFF_TEXT_LIMIT:
-        card = "\n".join([card, ctx.tr(locale, "ticket-full-text"), ticket.text])
+    # The card cut the report ("…/ticket NUMBER"): here is all of it, masked unless for staff.
+    full = ticket.text if staff else public_text(ticket.text, private_report=ticket.private_report)
+    if len(" ".join(full.split())) > (STAFF_TEXT_LIMIT if staff else PUBLIC_TEXT_LIMIT):
+        card = "\n".join([card, ctx.tr(locale, "ticket-full-text"), full])
     events = (
         await ctx.session.exec(
             select(TicketEvent).where(TicketEvent.ticket_id == ticket.id).order_by(TicketEvent.id)

@@ -15,8 +15,8 @@ from tests.support.outbox import answers, buttons_of, find_send, take_outbox, te
 from tests.support.world import Script, build_world
 from tests.unit._helpers import (
     add_department,
-    bind_staff_group,
     add_person,
+    bind_staff_group,
     card_edit,
     events_of,
     press_refused,

@@ -114,6 +114,7 @@ async def test_a_long_report_is_stored_whole_and_every_message_fits(deps):
     out = await take_outbox(deps)
     texts = texts_to(out, world.group_chat)
     assert texts and all(len(t) <= TEXT_LIMIT for t in texts)
+    assert "情况说明" * 900 in "".join(texts), "/ticket gives everyone the whole report"
     me = world.worker.private_chat
     await bus.receive(script.text(world.worker, me, "/ticket G0102-0001"), deps)
     texts = texts_to(await take_outbox(deps), me)
