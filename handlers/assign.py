@@ -48,7 +48,7 @@ async def assign_command(event: MessageIn, ctx: Ctx, args: str) -> None:
     previous_id = ticket.assignee_id
     ticket = await _hand_over(ctx, ticket, chosen)
     ctx.send(event.chat_id, ctx.tr(locale, "assign-done", number=ticket.number,
-                                   name=chosen.display_name))
+                                   name=chosen.display_name, staff="handover"))
     await refresh_card(ctx, ticket)
     intro = ctx.tr(ctx.locale_of(chosen), "assign-notice", number=ticket.number,
                    by=ctx.member.display_name)
@@ -56,7 +56,7 @@ async def assign_command(event: MessageIn, ctx: Ctx, args: str) -> None:
     previous = await ctx.session.get(Member, previous_id) if previous_id else None
     if previous is not None and previous.id != ctx.member.id:
         await reach(ctx, previous, ticket, "assign-removed", number=ticket.number,
-                    name=chosen.display_name)
+                    name=chosen.display_name, staff="handover")
 
 
 def _matching(people: list[Member], name: str) -> list[Member]:

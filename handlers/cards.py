@@ -5,15 +5,22 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from handlers import callbacks
+from handlers.card_deadline import deadline_lines, promise_line, tell_community_if_no_worker
 from handlers.context import Ctx
 from handlers.departments import HELPER, LEAD, department_label, departments_on
 from handlers.duplicates import follower_count
 from handlers.events import Button, Keyboard
-from handlers.members import groups_of_grid, members_with_role
-from handlers.sla import on_site_promise
-from models.lifecycle import Status
-from models.org import Area, Department, Member, Role
+from handlers.members import groups_of_grid
+from models.lifecycle import OPEN_STATUSES, Status
+from models.message_limits import TEXT_LIMIT, shorten
+from models.org import Area, Department, Member
+from models.privacy import public_text
 from models.ticket import Ticket
+
+# How much of the report a card repeats: a group card stays short (the rest: /ticket NUMBER);
+# a staff card leaves room under Telegram's 4,096 for the lines around the report.
+PUBLIC_TEXT_LIMIT = 200
+STAFF_TEXT_LIMIT = 3000
 
 # Which staff buttons a card shows in each status; the press is still checked on arrival.
 _BUTTONS_BY_STATUS = {
@@ -32,9 +39,14 @@ def local_time(ctx: Ctx, when) -> str:
     return when.astimezone(ZoneInfo(ctx.config.timezone)).strftime("%m-%d %H:%M")
 
 
-async def render_card(ctx: Ctx, ticket: Ticket, locale: str) -> tuple[str, Keyboard]:
+async def render_card(ctx: Ctx, ticket: Ticket, locale: str,
+                      staff: bool = False) -> tuple[str, Keyboard]:
+    """The card as a group sees it, or with staff=True as staff see it privately: the whole
+    report (as much as fits) and the reporter's name."""
     reporter = await ctx.session.get(Member, ticket.reporter_id)
     holder = await ctx.session.get(Member, ticket.assignee_id) if ticket.assignee_id else None
+    text = ticket.text if staff else public_text(ticket.text, private_report=ticket.private_report)
+    shown = _short(text, STAFF_TEXT_LIMIT if staff else PUBLIC_TEXT_LIMIT)
     lines = [
         ctx.tr(
             locale,
@@ -43,24 +55,34 @@ async def render_card(ctx: Ctx, ticket: Ticket, locale: str) -> tuple[str, Keybo
             category=ctx.tr(locale, f"category-{ticket.category}"),
             urgent="yes" if ticket.urgent else "no",
         ),
-        ctx.tr(locale, "card-text", text=_short(ticket.text) or "—"),
-        ctx.tr(
-            locale,
-            "card-reporter",
-            name=reporter.display_name if reporter else "?",
-            time=local_time(ctx, ticket.created_at),
-        ),
+        ctx.tr(locale, "card-text", text=shown or "—"),
     ]
+    if shown != " ".join(text.split()):
+        lines.append(ctx.tr(locale, "card-full-text", number=ticket.number))
+    if ticket.private_report and not staff:
+        grid = await ctx.session.get(Area, ticket.grid_id)
+        lines.append(ctx.tr(locale, "card-grid", grid=grid.name))
+    anonymous = ticket.private_report and not ticket.reporter_named and not staff
+    lines.append(ctx.tr(
+        locale,
+        "card-reporter",
+        name=ctx.tr(locale, "card-reporter-anonymous") if anonymous
+        else (reporter.display_name if reporter else "?"),
+        time=local_time(ctx, ticket.created_at),
+    ))
     if others := await follower_count(ctx, ticket.id):
         lines.append(ctx.tr(locale, "card-followers", count=others))
     lines.append(ctx.tr(locale, "card-status", status=ctx.tr(locale, f"status-{ticket.status}")))
+    if Status(ticket.status) in OPEN_STATUSES:
+        lines.extend(await deadline_lines(ctx, ticket, locale))
     if holder is not None:
         lines.append(ctx.tr(locale, "card-holder", name=holder.display_name))
     lines.extend(await _department_lines(ctx, ticket, locale))
     if ticket.status == Status.NEW:
         if ticket.return_reason:
             lines.append(ctx.tr(locale, "return-card-reason", reason=ticket.return_reason))
-        lines.append(await _promise_line(ctx, ticket, locale))
+        if promise := await promise_line(ctx, ticket, locale):
+            lines.append(promise)
     elif ticket.status == Status.RESOLVED:
         lines.append(ctx.tr(locale, "card-awaiting-rating"))
     elif ticket.status == Status.REJECTED and ticket.reject_reason:
@@ -70,7 +92,7 @@ async def render_card(ctx: Ctx, ticket: Ticket, locale: str) -> tuple[str, Keybo
         lines.append(ctx.tr(locale, "card-duplicate-of", number=kept.number))
     if ticket.rating:
         lines.append(ctx.tr(locale, "card-rating", level=ctx.tr(locale, f"rating-{ticket.rating}")))
-    return "\n".join(lines), _buttons(ctx, ticket, locale)
+    return shorten("\n".join(lines), TEXT_LIMIT), _buttons(ctx, ticket, locale)
 
 
 async def _department_lines(ctx: Ctx, ticket: Ticket, locale: str) -> list[str]:
@@ -97,14 +119,6 @@ async def _department_lines(ctx: Ctx, ticket: Ticket, locale: str) -> list[str]:
     return lines
 
 
-async def _promise_line(ctx: Ctx, ticket: Ticket, locale: str) -> str:
-    workers = await members_with_role(ctx, {Role.WORKER}, ticket.grid_id)
-    grid = await ctx.session.get(Area, ticket.grid_id)
-    name = "、".join(w.display_name for w in workers[:2]) or grid.name
-    return ctx.tr(locale, "card-promise", worker=name,
-                  within=on_site_promise(ctx, ticket, locale))
-
-
 def _buttons(ctx: Ctx, ticket: Ticket, locale: str) -> Keyboard:
     rows = _BUTTONS_BY_STATUS.get(Status(ticket.status), ())
     return tuple(
@@ -116,13 +130,13 @@ def _buttons(ctx: Ctx, ticket: Ticket, locale: str) -> Keyboard:
     )
 
 
-def _short(text: str, limit: int = 200) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _short(text: str, limit: int) -> str:
+    return shorten(" ".join(text.split()), limit)
 
 
 async def publish_card(ctx: Ctx, ticket: Ticket, reply_in_chat: str | None = None) -> None:
-    """Post the card in every group bound to the ticket's grid."""
+    """Post the card in every residents' group bound to the ticket's grid."""
+    await tell_community_if_no_worker(ctx, ticket)
     for group in await groups_of_grid(ctx, ticket.grid_id):
         locale = group.locale or ctx.config.default_locale
         text, buttons = await render_card(ctx, ticket, locale)

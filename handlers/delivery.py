@@ -2,7 +2,8 @@
 
 The sender marks the row undeliverable and calls this. We stop writing to that private chat,
 note it on the ticket's audit trail, and reach the person in their grid's group instead,
-so a resident who blocked the bot still gets asked to rate the work.
+so a resident who blocked the bot still gets asked to rate the work. Staff are reached only
+in a staff group (handlers.routing): what they were sent is not for residents.
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ from sqlmodel import select
 
 from handlers.context import Ctx, Deps
 from handlers.events import SendText, from_json
+from handlers.members import capacities_for, roles_over
 from handlers.notify import reach
 from handlers.outbox import write_outbox
+from models.lifecycle import Capacity
 from models.messaging import OutboxMessage
-from models.org import Member
+from models.org import Member, Role
 from models.ticket import Ticket, TicketEvent
 
 
@@ -47,7 +50,10 @@ async def on_undeliverable(deps: Deps, outbox_id: int) -> None:
                             from_status=ticket.status, to_status=ticket.status,
                             note=member.display_name, at=ctx.now)
             )
+            staff = await capacities_for(ctx, member, ticket) & {Capacity.STAFF,
+                                                                   Capacity.SUPERVISOR}
+            liaison = Role.LIAISON in await roles_over(ctx, member, ticket.grid_id)
             await reach(ctx, member, ticket, None, raw=action.text, buttons=action.buttons,
-                        ref=action.ref)
+                        ref=action.ref, staff="blocked" if staff or liaison else None)
         await write_outbox(session, ctx.actions, ctx.now)
     deps.notify()

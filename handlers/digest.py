@@ -1,13 +1,15 @@
 """日排查日报告, 周调度周报告, 月调度月报告: the escalation cadence as scheduled reports.
 
 Who gets what (the periods, figures, texts and delivery live in the digest_* modules beside it):
-- daily: each grid's leaders, privately, or by name in the grid's group when they have not
-  started the bot; a grid without a leader: its group(s). New and closed in the day; open,
+- daily: each grid's leaders, privately, or by name in the grid's staff group when they have
+  not started the bot; a grid without a leader: its staff group(s). Never a residents' group:
+  nobody reachable is recorded as undeliverable (handlers.routing). New and closed in the day; open,
   overdue and who holds what as of the run. A quiet grid still gets its one line
   ("今日无新报事"): the leader knows the bot is alive.
-- weekly: a community's leaders, admins and command centre, privately, and every group bound
-  to the community: per grid, after the community's total.
+- weekly: a community's leaders, admins and command centre, privately, and every staff group
+  bound to the community: per grid, after the community's total.
 - monthly: the same for a street, per community, after the street total.
+Groups are bound as staff groups with `/bind CODE staff`.
 
 Sent once: every message carries the ref `digest:<cadence>:<area code>:<period>` and a chat
 whose outbox already holds that ref is skipped, so a second run, a restart's catch-up or a late
@@ -34,7 +36,7 @@ from handlers.digest_figures import Figures, period_figures
 from handlers.digest_periods import DAILY_AT, Period, day_period, month_period, week_period
 from handlers.digest_text import day_text, period_text
 from handlers.digest_text import figure_lines as _figure_lines
-from handlers.members import members_with_role
+from handlers.members import STAFF_GROUP, members_with_role
 from handlers.outbox import write_outbox
 from models.org import Area, AreaKind, ChatGroup, Role
 
@@ -59,8 +61,10 @@ async def _areas(session: AsyncSession, kind: AreaKind, parent_id: int | None = 
 
 
 async def _groups_of(session: AsyncSession, area_id: int) -> list[ChatGroup]:
+    """The area's staff groups: a digest (who holds what) is never for a residents' group."""
     return list((await session.exec(
-        select(ChatGroup).where(ChatGroup.area_id == area_id).order_by(ChatGroup.id))).all())
+        select(ChatGroup).where(ChatGroup.area_id == area_id, ChatGroup.purpose == STAFF_GROUP)
+        .order_by(ChatGroup.id))).all())
 
 
 async def _served_during(session: AsyncSession, area_ids: list[int], period: Period) -> bool:
@@ -79,8 +83,11 @@ async def _daily(ctx: Ctx, now: datetime, tz: ZoneInfo) -> None:
             continue
         day = await day_figures(ctx.session, grid.id, period, now)
         leaders = await members_with_role(ctx, {Role.LEADER}, grid.id)
+        # The grid's staff group, or else its community's: both are staff, never residents.
+        groups = await _groups_of(ctx.session, grid.id) or await _groups_of(ctx.session,
+                                                                            grid.parent_id)
         await deliver(ctx, period, grid, partial(day_text, ctx, grid=grid, period=period, day=day),
-                      leaders, await _groups_of(ctx.session, grid.id), groups_always=False)
+                      leaders, groups, groups_always=False)
 
 
 async def _report_area(ctx: Ctx, area: Area, period: Period,

@@ -14,8 +14,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from handlers.context import Ctx
 from handlers.digest_periods import Period
 from handlers.events import SendText
+from handlers.routing import record_undeliverable
 from models.messaging import OutboxMessage
 from models.org import Area, ChatGroup, Member
+from models.ticket import UndeliverableNotice
 
 
 def digest_ref(period: Period, area: Area) -> str:
@@ -50,6 +52,7 @@ async def deliver(ctx: Ctx, period: Period, area: Area, render: Callable[[str], 
                              render(ctx.locale_of(person)))
         else:
             unreached.setdefault(person.platform, []).append(person)
+    platforms = {group.platform for group in groups}
     for group in groups:
         named = unreached.get(group.platform, [])
         if not (groups_always or named or not people):
@@ -57,3 +60,20 @@ async def deliver(ctx: Ctx, period: Period, area: Area, render: Callable[[str], 
         locale = group.locale or ctx.config.default_locale
         mentions = "".join(ctx.tr(locale, "mention-prefix", name=m.display_name) for m in named)
         await _send_once(ctx, group.platform, group.chat_id, ref, mentions + render(locale))
+    # `groups` are staff groups only: whom none reaches is recorded, never sent to residents.
+    nobody = [m for platform, members in unreached.items() if platform not in platforms
+              for m in members]
+    if not people and not groups:
+        nobody = [None]
+    for member in nobody:
+        await _record_once(ctx, area, member, render(ctx.config.default_locale))
+
+
+async def _record_once(ctx: Ctx, area: Area, member: Member | None, text: str) -> None:
+    member_id = member.id if member else None
+    seen = (await ctx.session.exec(select(UndeliverableNotice.id).where(
+        UndeliverableNotice.kind == "digest", UndeliverableNotice.area_id == area.id,
+        UndeliverableNotice.member_id == member_id, UndeliverableNotice.text == text).limit(1)
+    )).first()
+    if seen is None:
+        record_undeliverable(ctx, "digest", area.id, text, member_id=member_id)

@@ -147,5 +147,5 @@ async def continue_return(event: MessageIn, ctx: Ctx, conv) -> bool:
     for worker in await members_with_role(ctx, {Role.WORKER}, ticket.grid_id):
         their = ctx.locale_of(worker)
         await reach(ctx, worker, ticket, "return-notice", number=ticket.number, reason=reason,
-                    department=department_label(their, department))
+                    department=department_label(their, department), staff="handover")
     return True

@@ -23,7 +23,9 @@ from handlers.tickets import attach_photos, find_by_number, transition
 from models.categories import OTHER, guess_category
 from models.duplicates import MatchRule, Probe, best_duplicate
 from models.lifecycle import FINAL_STATUSES, OPEN_STATUSES, Action, Capacity, DomainError, Status
+from models.message_limits import shorten
 from models.org import Member
+from models.privacy import public_text
 from models.ticket import Ticket, TicketFollower
 
 PLUS_ONE = "plus_one"
@@ -66,7 +68,8 @@ async def find_duplicate(
 def offer(ctx: Ctx, locale: str, ticket: Ticket, same: str, new: str) -> tuple[str, Keyboard]:
     """The question and its two buttons; `same` and `new` are the buttons' payloads."""
     text = ctx.tr(locale, "dup-offer", name=ctx.member.display_name, number=ticket.number,
-                  text=ticket.text[:60] or "—", time=_local(ctx, ticket))
+                  text=shorten(public_text(ticket.text, private_report=ticket.private_report),
+                               60) or "—", time=_local(ctx, ticket))
     buttons = ((Button(ctx.tr(locale, "dup-button-same"), same),
                 Button(ctx.tr(locale, "dup-button-new"), new)),)
     return text, buttons

@@ -32,12 +32,13 @@ async def alert(ctx: Ctx, ticket: Ticket, maybe_same: Ticket | None = None) -> N
     """The card with its buttons to every responder, headed by a 🚨 line."""
     for member in await responders(ctx, ticket.grid_id):
         locale = ctx.locale_of(member)
-        card, buttons = await render_card(ctx, ticket, locale)
+        card, buttons = await render_card(ctx, ticket, locale, staff=True)
         lines = [ctx.tr(locale, "emergency-alert", number=ticket.number)]
         if maybe_same is not None and maybe_same.id != ticket.id:
             lines.append(ctx.tr(locale, "emergency-maybe-same", number=ticket.number,
                                 other=maybe_same.number))
-        await reach(ctx, member, ticket, None, raw="\n".join([*lines, card]), buttons=buttons)
+        await reach(ctx, member, ticket, None, raw="\n".join([*lines, card]), buttons=buttons,
+                    staff="emergency")
 
 
 def tell_reporter(ctx: Ctx, ticket: Ticket, chat_id: str, reply_to: str | None) -> None:

@@ -2,19 +2,18 @@
 
 Used by the SLA sweep when a deadline is missed by the policy's margin, and by /escalate.
 Each tier is an area of the grid's chain; its leaders, admins and command centre are told
-(privately, or by name in the grid group) and so is any group bound to that area.
+(privately, or by name in a staff group) and so is any staff group bound to that area. Never
+a residents' group: what they see is the card, which shows the tier.
 """
 
 from __future__ import annotations
 
-from sqlmodel import select
-
 from handlers.cards import render_card
 from handlers.context import Ctx
-from handlers.members import area_chain, groups_of_grid, members_with_role
-from handlers.notify import reach
+from handlers.members import area_chain, members_with_role
+from handlers.routing import reach_staff, record_undeliverable, staff_groups_of
 from models.lifecycle import DomainError
-from models.org import Area, ChatGroup, Role
+from models.org import Area, Role
 from models.ticket import Ticket, TicketEvent
 
 TIERS = ("grid", "community", "street", "district")
@@ -45,18 +44,23 @@ async def escalate(ctx: Ctx, ticket: Ticket, to: str, reason: str, card: str | N
     ctx.session.add(TicketEvent(ticket_id=ticket.id, actor_id=ctx.member.id if ctx.member else None,
                                 action="escalate", from_status=ticket.status,
                                 to_status=ticket.status, note=note[:2000], at=ctx.now))
+    reached = False
     for member in await members_with_role(ctx, TIER_RECEIVERS, area.id):
         locale = ctx.locale_of(member)
-        text, buttons = await render_card(ctx, ticket, locale)
+        text, buttons = await render_card(ctx, ticket, locale, staff=True)
         head = _headline(ctx, locale, ticket, area, reason, card)
-        await reach(ctx, member, ticket, None, raw=f"{head}\n{text}", buttons=buttons)
-    tier_groups = await ctx.session.exec(
-        select(ChatGroup).where(ChatGroup.platform == ctx.platform, ChatGroup.area_id == area.id)
-    )
-    for group in [*tier_groups.all(), *await groups_of_grid(ctx, ticket.grid_id)]:
+        reached = await reach_staff(ctx, member, area.id, f"{head}\n{text}", kind="escalation",
+                                    buttons=buttons, ticket_id=ticket.id) or reached
+    # Staff groups of that tier only: the residents see the tier on the card, not the notice.
+    for group in await staff_groups_of(ctx, area.id):
         locale = group.locale or ctx.config.default_locale
         ctx.send(group.chat_id, _headline(ctx, locale, ticket, area, reason, card),
                  ticket_id=ticket.id)
+        reached = True
+    if not reached:
+        record_undeliverable(ctx, "escalation", area.id,
+                             _headline(ctx, ctx.config.default_locale, ticket, area, reason, card),
+                             ticket_id=ticket.id)
     return area
 
 

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from handlers.cards import local_time, render_card
+from handlers.cards import PUBLIC_TEXT_LIMIT, STAFF_TEXT_LIMIT, local_time, render_card
 from handlers.context import Ctx
 from handlers.events import MessageIn
 from handlers.members import roles_over
 from handlers.sla import light_of
 from handlers.tickets import find_by_number
 from models.lifecycle import OPEN_STATUSES, DomainError
-from models.org import Member
+from models.message_limits import shorten, split_lines
+from models.org import Member, Role
+from models.privacy import mask_contacts, public_text
 from models.sla import Light
 from models.ticket import Ticket, TicketEvent
 
+STAFF_VIEWERS = {Role.WORKER, Role.LEADER, Role.ADMIN, Role.COMMAND, Role.LIAISON}
 # The traffic light of each ticket's running deadline; paused tickets have none.
 LIGHTS = {Light.GREEN: "🟢", Light.YELLOW: "🟡", Light.RED: "🔴"}
 
@@ -25,9 +28,17 @@ async def ticket_command(event: MessageIn, ctx: Ctx, args: str) -> None:
         ctx.send(event.chat_id, ctx.tr(locale, "ticket-usage"))
         return
     ticket = await find_by_number(ctx, args.split()[0])
-    if not await roles_over(ctx, ctx.member, ticket.grid_id):
+    roles = await roles_over(ctx, ctx.member, ticket.grid_id)
+    if not roles:
         raise DomainError("error-not-member-of-grid")
-    card, _buttons = await render_card(ctx, ticket, locale)
+    # The whole report and the reporter's name only to staff, privately; a group (and a
+    # resident) gets the card as the group sees it, personal data masked.
+    staff = event.is_private and bool(roles & STAFF_VIEWERS)
+    card, _buttons = await render_card(ctx, ticket, locale, staff=staff)
+    # The card cut the report ("…/ticket NUMBER"): here is all of it, masked unless for staff.
+    full = ticket.text if staff else public_text(ticket.text, private_report=ticket.private_report)
+    if len(" ".join(full.split())) > (STAFF_TEXT_LIMIT if staff else PUBLIC_TEXT_LIMIT):
+        card = "\n".join([card, ctx.tr(locale, "ticket-full-text"), full])
     events = (
         await ctx.session.exec(
             select(TicketEvent).where(TicketEvent.ticket_id == ticket.id).order_by(TicketEvent.id)
@@ -36,18 +47,29 @@ async def ticket_command(event: MessageIn, ctx: Ctx, args: str) -> None:
     lines = [card, ctx.tr(locale, "history-title")]
     for row in events:
         actor = await ctx.session.get(Member, row.actor_id) if row.actor_id else None
+        note = row.note if staff or not row.note else mask_contacts(row.note)
         lines.append(
             ctx.tr(
                 locale,
                 "history-line",
                 time=local_time(ctx, row.at),
-                actor=actor.display_name if actor else ctx.tr(locale, "actor-system"),
+                actor=_actor(ctx, locale, ticket, row, actor, staff),
                 action=ctx.tr(locale, f"action-{row.action}"),
                 status=ctx.tr(locale, f"status-{row.to_status}"),
-                note=ctx.tr(locale, "history-note", note=row.note) if row.note else "",
+                note=ctx.tr(locale, "history-note", note=note) if note else "",
             )
         )
-    ctx.send(event.chat_id, "\n".join(lines))
+    for chunk in split_lines("\n".join(lines).split("\n")):  # Telegram's 4,096 per message
+        ctx.send(event.chat_id, chunk)
+
+
+def _actor(ctx: Ctx, locale: str, ticket: Ticket, row: TicketEvent, actor: Member | None,
+           staff: bool) -> str:
+    if actor is None:
+        return ctx.tr(locale, "actor-system")
+    hidden = (not staff and ticket.private_report and not ticket.reporter_named
+              and actor.id == ticket.reporter_id)
+    return ctx.tr(locale, "card-reporter-anonymous") if hidden else actor.display_name
 
 
 async def mytasks_command(event: MessageIn, ctx: Ctx, _args: str) -> None:
@@ -74,7 +96,7 @@ async def mytasks_command(event: MessageIn, ctx: Ctx, _args: str) -> None:
                 "mytasks-line",
                 number=ticket.number,
                 status=ctx.tr(locale, f"status-{ticket.status}"),
-                text=ticket.text[:40],
+                text=shorten(ticket.text, 40),
                 due=due,
                 overdue="yes" if colour == Light.RED else "no",
             )

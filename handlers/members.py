@@ -113,19 +113,25 @@ async def _parent_grid(ctx: Ctx, area: Area) -> Area | None:
     return None
 
 
-async def group_for_chat(ctx: Ctx, chat_id: str) -> ChatGroup | None:
-    return (
-        await ctx.session.exec(
-            select(ChatGroup).where(
-                ChatGroup.platform == ctx.platform, ChatGroup.chat_id == chat_id
-            )
-        )
-    ).first()
+RESIDENTS, STAFF_GROUP = "residents", "staff"  # ChatGroup.purpose
+
+
+async def group_for_chat(ctx: Ctx, chat_id: str,
+                         purpose: str | None = RESIDENTS) -> ChatGroup | None:
+    """The residents' group bound to this chat (a staff group is no place for reports), or
+    with purpose=None whatever group it is bound as."""
+    query = select(ChatGroup).where(ChatGroup.platform == ctx.platform,
+                                    ChatGroup.chat_id == chat_id)
+    if purpose is not None:
+        query = query.where(ChatGroup.purpose == purpose)
+    return (await ctx.session.exec(query)).first()
 
 
 async def groups_of_grid(ctx: Ctx, grid_id: int) -> list[ChatGroup]:
+    """The grid's residents' groups: where public messages (cards, confirmations) go."""
     rows = await ctx.session.exec(
-        select(ChatGroup).where(ChatGroup.platform == ctx.platform, ChatGroup.area_id == grid_id)
+        select(ChatGroup).where(ChatGroup.platform == ctx.platform, ChatGroup.area_id == grid_id,
+                                ChatGroup.purpose == RESIDENTS)
     )
     return list(rows.all())
 

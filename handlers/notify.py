@@ -11,7 +11,10 @@ from handlers.context import Ctx
 from handlers.duplicates import reporters_of
 from handlers.events import Button, Keyboard
 from handlers.members import groups_of_grid
+from handlers.routing import reach_staff
+from models.message_limits import TEXT_LIMIT, shorten
 from models.org import Member
+from models.privacy import public_text
 from models.ticket import Ticket
 
 RATING_LEVELS = (4, 3, 2, 1)  # 优秀 良好 合格 不合格; 1 is the fail that reopens
@@ -50,22 +53,31 @@ async def reach(
     raw: str | None = None,
     buttons: Keyboard = (),
     ref: str | None = None,
+    staff: str | None = None,
     **args: object,
 ) -> None:
+    """`staff`: the kind of a staff-only message (reminder, breach, handover …), which never
+    goes to a residents' group (handlers.routing); None for what a resident may see."""
+    if staff is not None:
+        text = raw if raw is not None else ctx.tr(ctx.locale_of(member), key, **args)
+        await reach_staff(ctx, member, ticket.grid_id, text, kind=staff, buttons=buttons,
+                          ticket_id=ticket.id, ref=ref)
+        return
     for place in await places_to_reach(ctx, member, ticket):
         text = raw if raw is not None else ctx.tr(place.locale, key, **args)
         if place.by_name:
             text = ctx.tr(place.locale, "mention-prefix", name=member.display_name) + text
-        ctx.send(place.chat_id, text, buttons, reply_to=place.reply_to, ref=ref,
-                 ticket_id=ticket.id)
+        ctx.send(place.chat_id, shorten(text, TEXT_LIMIT), buttons, reply_to=place.reply_to,
+                 ref=ref, ticket_id=ticket.id)
 
 
 async def reach_with_card(ctx: Ctx, member: Member, ticket: Ticket, intro: str,
                           buttons: Keyboard | None = None) -> None:
-    """A ticket handed to someone: a headline, then the card (with its buttons unless given)."""
-    text, card_buttons = await render_card(ctx, ticket, ctx.locale_of(member))
+    """A ticket handed to someone (staff only): a headline, then the staff card (with its
+    buttons unless given)."""
+    text, card_buttons = await render_card(ctx, ticket, ctx.locale_of(member), staff=True)
     await reach(ctx, member, ticket, None, raw=f"{intro}\n{text}",
-                buttons=card_buttons if buttons is None else buttons)
+                buttons=card_buttons if buttons is None else buttons, staff="handover")
 
 
 def rating_ref(ticket_id: int, member_id: int) -> str:
@@ -85,7 +97,13 @@ async def ask_for_rating(ctx: Ctx, ticket: Ticket) -> None:
         )
         await reach(ctx, member, ticket, "rate-ask", buttons=buttons,
                     ref=rating_ref(ticket.id, member.id), number=ticket.number,
-                    text=ticket.text[:60])
+                    text=_quote(ticket))
+
+
+def _quote(ticket: Ticket) -> str:
+    """The report's opening words, masked: the request may end up in the group by name (she
+    never started the bot, or blocked it later and the sender falls back to the group)."""
+    return shorten(public_text(ticket.text, private_report=ticket.private_report), 60)
 
 
 async def tell_reporters(ctx: Ctx, ticket: Ticket, key: str, **args: object) -> None:

@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from handlers.context import Ctx
 from handlers.events import MessageIn
-from handlers.members import group_for_chat, roles_over
+from handlers.members import RESIDENTS, STAFF_GROUP, group_for_chat, roles_over
 from models.invite_rules import InviteState, invite_state
 from models.lifecycle import DomainError
 from models.org import Area, ChatGroup, InviteCode, Role, RoleAssignment
@@ -69,7 +69,8 @@ async def start(event: MessageIn, ctx: Ctx, args: str) -> None:
 async def help_command(event: MessageIn, ctx: Ctx, _args: str) -> None:
     locale = ctx.locale_of(ctx.member)
     roles: set[Role] = set()
-    group = await group_for_chat(ctx, event.chat_id) if not event.is_private else None
+    group = (await group_for_chat(ctx, event.chat_id, purpose=None)
+             if not event.is_private else None)
     if group is not None:
         roles = await roles_over(ctx, ctx.member, group.area_id)
     else:
@@ -81,26 +82,36 @@ async def help_command(event: MessageIn, ctx: Ctx, _args: str) -> None:
     ctx.send(event.chat_id, ctx.tr(locale, "help-staff" if staff else "help-resident"))
 
 
+# `/bind CODE staff` (or 工作): a staff group; plain `/bind CODE` a grid's residents' group.
+STAFF_WORDS = {"staff", "工作", "工作群"}
+
+
 async def bind(event: MessageIn, ctx: Ctx, args: str) -> None:
     locale = ctx.locale_of(ctx.member)
     if event.is_private:
         raise DomainError("error-bind-in-group")
-    code = args.strip().upper()
-    if not code:
-        ctx.send(event.chat_id, ctx.tr(locale, "bind-usage"), reply_to=event.message_id)
+    code, _, purpose_word = args.strip().partition(" ")
+    code, purpose_word = code.upper(), purpose_word.strip().lower()
+    if not code or (purpose_word and purpose_word not in STAFF_WORDS):
+        ctx.send(event.chat_id, ctx.tr(locale, "bind-usage") + "\n"
+                 + ctx.tr(locale, "bind-usage-staff"), reply_to=event.message_id)
         return
+    purpose = STAFF_GROUP if purpose_word else RESIDENTS
     area = (await ctx.session.exec(select(Area).where(Area.code == code))).first()
     if area is None:
         raise DomainError("error-unknown-area", code=code)
-    if area.kind != "grid":
+    if purpose == RESIDENTS and area.kind != "grid":
         raise DomainError("error-bind-grid-only", code=code)
+    if purpose == STAFF_GROUP and area.kind == "building":
+        raise DomainError("error-bind-staff-building", code=code)
     if not await roles_over(ctx, ctx.member, area.id) & BINDERS:
         raise DomainError("error-not-admin", code=code)
-    group = await group_for_chat(ctx, event.chat_id)
+    group = await group_for_chat(ctx, event.chat_id, purpose=None)
     if group is None:
         group = ChatGroup(platform=ctx.platform, chat_id=event.chat_id, area_id=area.id,
                           title=event.chat_title, bound_at=ctx.now)
     group.area_id, group.title = area.id, event.chat_title or group.title
-    group.bound_by_member_id, group.bound_at = ctx.member.id, ctx.now
+    group.bound_by_member_id, group.bound_at, group.purpose = ctx.member.id, ctx.now, purpose
     ctx.session.add(group)
-    ctx.send(event.chat_id, ctx.tr(locale, "bind-done", name=area.name, code=area.code))
+    key = "bind-done" if purpose == RESIDENTS else "bind-staff-done"
+    ctx.send(event.chat_id, ctx.tr(locale, key, name=area.name, code=area.code))

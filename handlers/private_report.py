@@ -14,6 +14,7 @@ from handlers.members import grids_of
 from handlers.report import announce_new_ticket
 from handlers.tickets import NewReport, create_ticket
 from models.lifecycle import DomainError
+from models.message_limits import shorten
 from models.messaging import Conversation
 from models.org import Area
 from models.ticket import Ticket
@@ -115,7 +116,7 @@ async def _show_summary(chat_id: str, ctx: Ctx, conv: Conversation) -> None:
         locale,
         "private-summary",
         grid=grid.name,
-        text=data["description"],
+        text=shorten(data["description"], 3500),  # issue 8: the summary fits in 4,096
         photos=len(data["photos"]),
         location="yes" if data.get("location") else "no",
     )
@@ -124,8 +125,10 @@ async def _show_summary(chat_id: str, ctx: Ctx, conv: Conversation) -> None:
             Button(ctx.tr(locale, "button-submit"), callbacks.private_report("submit")),
             Button(ctx.tr(locale, "button-cancel"), callbacks.private_report("cancel")),
         ),
+        # issue 8 (journeys-b): anonymous by default; one tap to be named on the group card.
+        (Button(ctx.tr(locale, "button-submit-named"), callbacks.private_report("named")),),
     )
-    ctx.send(chat_id, text, buttons)
+    ctx.send(chat_id, f"{text}\n{ctx.tr(locale, 'private-anonymous-note')}", buttons)
 
 
 async def on_button(event: ButtonPress, ctx: Ctx, payload) -> None:
@@ -144,7 +147,8 @@ async def on_button(event: ButtonPress, ctx: Ctx, payload) -> None:
     elif step == "cancel":
         await conversations.finish(ctx, conv)
         ctx.send(event.chat_id, ctx.tr(locale, "cancel-done"))
-    elif step == "submit" and conv.step == "confirm":
+    elif step in {"submit", "named"} and conv.step == "confirm":
+        await conversations.advance(ctx, conv, "confirm", named=step == "named")
         await _submit(event.chat_id, ctx, conv)
     elif step == "same" and conv.step == DUP_CHECK:
         await _plus_one(event.chat_id, ctx, conv)
@@ -201,5 +205,8 @@ async def _create(chat_id: str, ctx: Ctx, conv: Conversation,
         location=location,
     )
     ticket = await create_ticket(ctx, report)
+    # issue 8 (journeys-b): groups see a private report masked, and nameless unless chosen.
+    ticket.private_report, ticket.reporter_named = True, bool(data.get("named"))
+    ctx.session.add(ticket)
     await conversations.finish(ctx, conv)
     await announce_new_ticket(ctx, ticket, reply_in_chat=None, maybe_same=maybe_same)

@@ -60,6 +60,6 @@ async def _tell_about_rework(ctx: Ctx, ticket) -> None:
     """A fail goes back to the same worker, and the grid leader hears of it."""
     if ticket.assignee_id:
         holder = await ctx.session.get(Member, ticket.assignee_id)
-        await reach(ctx, holder, ticket, "rework-holder", number=ticket.number)
+        await reach(ctx, holder, ticket, "rework-holder", number=ticket.number, staff="rework")
     for leader in await members_with_role(ctx, {Role.LEADER}, ticket.grid_id):
-        await reach(ctx, leader, ticket, "rework-leader", number=ticket.number)
+        await reach(ctx, leader, ticket, "rework-leader", number=ticket.number, staff="rework")

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from handlers.cards import refresh_card
+from handlers.card_deadline import community_of
+from handlers.cards import local_time, refresh_card
 from handlers.context import Ctx, Deps
-from handlers.escalation import escalate
+from handlers.escalation import TIER_RECEIVERS, escalate
 from handlers.members import members_with_role
 from handlers.notify import reach
 from handlers.outbox import write_outbox
+from handlers.routing import record_undeliverable
 from handlers.sla import clock_start, rule_of, schedule, steps_done
 from models.org import Member, Role
 from models.sla import next_step
@@ -71,24 +73,41 @@ async def run_due_steps(ctx: Ctx, ticket: Ticket) -> int:
         await ctx.session.flush()  # the unique key is the last guard against a double send
         tier = escalation.tier_of(step)
         if tier is not None:
-            await escalate(ctx, ticket, tier.to, ctx.tr(ctx.config.default_locale,
-                                                        "sla-missed-reason"), tier.card)
+            await escalate(ctx, ticket, tier.to, _missed(ctx, ticket), tier.card)
         else:
             await _remind(ctx, ticket, step)
     await schedule(ctx, ticket)
-    if steps:
+    if steps:  # each step is a change of light or tier: the only times the card needs an edit
         await refresh_card(ctx, ticket)
     return len(steps)
 
 
+def _missed(ctx: Ctx, ticket: Ticket) -> str:
+    """The deadline actually missed (接单 / 到场 / 办结 / 反馈 / 验收), not always 办结."""
+    locale = ctx.config.default_locale
+    return ctx.tr(locale, "sla-missed-milestone",
+                  milestone=ctx.tr(locale, f"milestone-{ticket.milestone}"),
+                  due=local_time(ctx, ticket.due_at))
+
+
 async def _remind(ctx: Ctx, ticket: Ticket, step: str) -> None:
-    """yellow: the holder (or the grid's workers) is reminded; red: the grid leader too."""
+    """yellow: the holder (or the grid's workers) is reminded; red: the grid leader too. A
+    grid without workers: its community's staff, as the card says. Staff-only, always."""
     if ticket.assignee_id:
         people = [await ctx.session.get(Member, ticket.assignee_id)]
     else:
         people = await members_with_role(ctx, {Role.WORKER}, ticket.grid_id)
+    if not people and (community := await community_of(ctx, ticket)) is not None:
+        people = await members_with_role(ctx, TIER_RECEIVERS, community.id)
     if step == "red":
         people += await members_with_role(ctx, {Role.LEADER}, ticket.grid_id)
+    if not people:
+        record_undeliverable(ctx, "reminder" if step == "yellow" else "breach", ticket.grid_id,
+                             ctx.tr(ctx.config.default_locale, f"sla-{step}",
+                                    number=ticket.number, due=local_time(ctx, ticket.due_at),
+                                    milestone=ctx.tr(ctx.config.default_locale,
+                                                     f"milestone-{ticket.milestone}")),
+                             ticket_id=ticket.id)
     seen: set[int] = set()
     for person in people:
         if person.id in seen:
@@ -97,10 +116,5 @@ async def _remind(ctx: Ctx, ticket: Ticket, step: str) -> None:
         locale = ctx.locale_of(person)
         await reach(ctx, person, ticket, f"sla-{step}", number=ticket.number,
                     milestone=ctx.tr(locale, f"milestone-{ticket.milestone}"),
-                    due=_local(ctx, ticket.due_at))
-
-
-def _local(ctx: Ctx, when) -> str:
-    from handlers.cards import local_time
-
-    return local_time(ctx, when)
+                    due=local_time(ctx, ticket.due_at),
+                    staff="reminder" if step == "yellow" else "breach")

@@ -96,6 +96,9 @@ class ChatGroup(SQLModel, table=True):
     locale: str | None = Field(default=None, max_length=8)
     bound_by_member_id: int | None = Field(default=None, foreign_key="member.id")
     bound_at: datetime = Field(sa_column=utc_column(nullable=False))
+    # residents: the grid's group, where cards and confirmations go. staff: bound with
+    # `/bind CODE staff`, the only group that may carry staff-only messages (handlers.routing).
+    purpose: str = Field(default="residents", max_length=12)
 
 
 class InviteCode(SQLModel, table=True):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlalchemy import Index, Text, UniqueConstraint
+from sqlmodel import Column, Field, SQLModel
 
 from models.types import utc_column
 
@@ -54,6 +54,11 @@ class Ticket(SQLModel, table=True):
     on_the_spot: bool = False
     duplicate_of_id: int | None = Field(default=None, foreign_key="ticket.id")
     return_reason: str | None = Field(default=None, max_length=2000)
+    # A private report is shown in groups without the reporter's name unless she chose to be
+    # named at the confirm step (models.privacy masks its words either way).
+    reporter_named: bool = False
+    # Reported in a private chat with the bot: its words are masked fully in groups.
+    private_report: bool = False
 
 
 class TicketEvent(SQLModel, table=True):
@@ -122,4 +127,18 @@ class TicketDepartment(SQLModel, table=True):
     department_id: int = Field(foreign_key="department.id")
     liaison_id: int | None = Field(default=None, foreign_key="member.id")
     role: str = Field(default="lead", max_length=8)  # lead | helper
+    at: datetime = Field(sa_column=utc_column(nullable=False))
+
+
+class UndeliverableNotice(SQLModel, table=True):
+    """A staff-only message no staff member could be reached for: no private chat and no staff
+    group. Kept so `gridbot check` can list who must start the bot or bind a staff group."""
+
+    __tablename__ = "undeliverable_notice"
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=24)  # reminder, breach, escalation, digest, emergency, handover
+    area_id: int = Field(foreign_key="area.id", index=True)
+    ticket_id: int | None = Field(default=None, foreign_key="ticket.id")
+    member_id: int | None = Field(default=None, foreign_key="member.id")
+    text: str = Field(sa_column=Column(Text, nullable=False))
     at: datetime = Field(sa_column=utc_column(nullable=False))

@@ -398,3 +398,26 @@ command-merge = Merge a duplicate: /merge DUPLICATE ORIGINAL
 ## issue 8: operator
 error-invite-expired = That invite code has expired; ask your admin for a new one.
 error-invite-revoked = That invite code was withdrawn by an admin; ask your admin for a new one.
+## issue 8: journeys-b
+card-full-text = (Long report: send /ticket { $number } for the full text)
+card-grid = Grid: { $grid }
+card-reporter-anonymous = a resident (anonymous)
+card-light-green = { $mark } { $milestone } deadline: { $due }
+card-light-yellow = { $mark } { $milestone } deadline is close: { $due }
+card-light-red = { $mark } { $milestone } deadline missed ({ $due }); as of { $now }, overdue by { $hours ->
+        [0] {""}
+       *[other] { $hours } h{" "}
+    }{ $minutes } min
+card-tier = Supervision: escalated to { $area }{ $card ->
+        [none] {""}
+       *[other] {" "}· { $card }
+    }
+card-no-worker = This grid has no grid worker yet; { $community } has been told and will send someone.
+grid-no-worker-notice = 📋 { $grid } has no grid worker: please have someone handle new report { $number }. Send /ticket { $number } to see it.
+sla-missed-milestone = { $milestone } deadline missed ({ $due })
+bind-usage-staff = Staff group: /bind CODE staff, for example /bind SIHAI staff (daily reports, deadline notices and escalations go only to staff groups, never to residents' groups)
+bind-staff-done = This group is now the staff group of { $name } ({ $code }): daily reports, deadline notices and escalations come here; residents' groups do not get them.
+error-bind-staff-building = { $code } is a building; bind a staff group to a grid, community or street.
+ticket-full-text = Full report:
+button-submit-named = Submit, showing my name in the group
+private-anonymous-note = The group sees only the problem and the building, with phone and door numbers hidden and without your name; to be named, tap "Submit, showing my name in the group".

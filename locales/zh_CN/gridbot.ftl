@@ -273,7 +273,7 @@ webchat-no-identities = 还没有可选的人。运行 gridbot demo 打开带演
 # 时限、督办、逐级上报
 milestone-take = 接单
 milestone-on_site = 到场
-milestone-resolve = 解决
+milestone-resolve = 办结
 milestone-feedback = 反馈
 milestone-accept = 验收
 sla-yellow = ⏰ { $number } 的{ $milestone }时限快到了（{ $due }），请抓紧处理。
@@ -389,3 +389,26 @@ command-merge = 合并重复报事：/merge 重复编号 原编号
 ## issue 8: operator
 error-invite-expired = 这个邀请码已过期，请向管理员索取新的。
 error-invite-revoked = 这个邀请码已被管理员作废，请向管理员索取新的。
+## issue 8: journeys-b
+card-full-text = （内容较长，全文请发送 /ticket { $number }）
+card-grid = 网格：{ $grid }
+card-reporter-anonymous = 居民（匿名）
+card-light-green = { $mark } { $milestone }时限：{ $due }
+card-light-yellow = { $mark } { $milestone }时限快到了：{ $due }
+card-light-red = { $mark } 已超过{ $milestone }时限（{ $due }），截至 { $now } 已超时 { $hours ->
+        [0] {""}
+       *[other] { $hours } 小时{" "}
+    }{ $minutes } 分钟
+card-tier = 督办：已上报至 { $area }{ $card ->
+        [none] {""}
+       *[other] {" "}· { $card }
+    }
+card-no-worker = 本网格暂无网格员，已告知 { $community }，将尽快安排人员处理。
+grid-no-worker-notice = 📋 { $grid } 暂无网格员：新报事 { $number } 请社区安排人员处理。发送 /ticket { $number } 查看。
+sla-missed-milestone = 超过{ $milestone }时限（{ $due }）
+bind-usage-staff = 工作群：/bind 编号 staff，例如 /bind SIHAI staff（日报、督办、超时提醒只发到工作群，不发居民群）
+bind-staff-done = 本群已绑定为 { $name }（{ $code }）的工作群：日报、超时提醒和督办通知会发到这里，居民群不会收到。
+error-bind-staff-building = { $code } 是楼栋，工作群请绑定到网格、社区或街道。
+ticket-full-text = 报事全文：
+button-submit-named = 提交并在群里署名
+private-anonymous-note = 群里只显示问题和楼栋，电话、门牌号会隐去，也不显示您的姓名；愿意署名请点“提交并在群里署名”。

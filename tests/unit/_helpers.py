@@ -169,3 +169,19 @@ async def resolve(deps, script, world) -> list:
     await bus.receive(script.press(world.worker, world.worker.private_chat, "cv:skip:"), deps)
     assert (await ticket(deps)).status == Status.RESOLVED
     return await take_outbox(deps)
+
+
+async def bind_staff_group(deps, chat_id: str, area_code: str) -> None:
+    """A staff group (`/bind CODE staff`) without going through the command."""
+    async with deps.session_factory() as s, s.begin():
+        where = (await s.exec(select(Area.id).where(Area.code == area_code))).one()
+        s.add(ChatGroup(platform=PLATFORM, chat_id=chat_id, area_id=where, title="工作群",
+                        purpose="staff", bound_at=deps.clock.now()))
+
+
+async def undeliverable(deps) -> list:
+    """Staff-only messages nobody could be reached for (handlers.routing)."""
+    from handlers.routing import undeliverable_notices
+
+    async with deps.session_factory() as s:
+        return await undeliverable_notices(s)

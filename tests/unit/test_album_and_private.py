@@ -154,7 +154,7 @@ async def test_guided_private_report_end_to_end(deps):
     summary = find_send(await take_outbox(deps), me, "请确认报事内容")
     for line in ("网格：四海社区第二网格", "描述：小区门口井盖破损", "照片：1 张", "位置：已提供"):
         assert line in summary.text
-    assert buttons_of(summary) == ["pr:submit:", "pr:cancel:"]
+    assert buttons_of(summary) == ["pr:submit:", "pr:cancel:", "pr:named:"]
     assert await all_tickets(deps) == []
 
     await bus.receive(script.press(world.resident, me, "pr:submit:"), deps)

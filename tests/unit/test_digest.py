@@ -30,7 +30,7 @@ from models.ticket import SlaStep, Ticket, TicketEvent
 from scheduler.digests import register_digest_jobs
 from tests.support.outbox import take_outbox, texts_to
 from tests.support.world import PLATFORM, Script, build_world
-from tests.unit._helpers import add_person, area_id, report_in_group
+from tests.unit._helpers import add_person, area_id, report_in_group, undeliverable
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -85,6 +85,7 @@ async def test_the_daily_report_gives_the_leader_the_grids_day_once(deps, clock)
                                    uid="fix1"), deps)
     await take_outbox(deps)
 
+    await _bind(deps, "-100900", "G0103", "三网格工作群", purpose="staff")
     clock.advance(hours=8)  # 18:00: the first ticket's on-site deadline (12:00) has passed
     assert await daily_digest(deps, clock.now()) == 2
     out = await take_outbox(deps)
@@ -96,10 +97,12 @@ async def test_the_daily_report_gives_the_leader_the_grids_day_once(deps, clock)
         "• 杨超：G0102-0001⚠️"
     ]
     assert texts_to(out, world.group_chat) == [], "the leader was reached privately"
-    # The third grid has no leader and a quiet day: its group hears that the bot is alive.
-    assert texts_to(out, world.other_group_chat) == [
+    # The third grid has no leader and a quiet day: its staff group hears that the bot is
+    # alive; its residents' group never gets the staff's report.
+    assert texts_to(out, "-100900") == [
         "📋 日报告 · 四海社区第三网格 · 11-02：今日无新报事，无在办工单。"
     ]
+    assert texts_to(out, world.other_group_chat) == []
 
     assert await daily_digest(deps, clock.now()) == 0, "a second run sends nothing"
     clock.advance(hours=5)  # a late catch-up the same evening: still the same report
@@ -117,19 +120,23 @@ async def test_the_daily_report_gives_the_leader_the_grids_day_once(deps, clock)
     assert "11-03" in text and "新报事 0 件，办结 0 件" in text and "在办 1 件（超时 1 件）" in text
 
 
-async def test_a_leader_without_a_private_chat_is_named_in_the_group(deps, clock):
+async def test_a_leader_without_a_private_chat_is_named_in_the_staff_group(deps, clock):
     world = await build_world(deps, started=False)
+    await _bind(deps, "-100901", "SIHAI", "四海社区工作群", purpose="staff")
     clock.advance(hours=8, minutes=30)
     await report_in_group(deps, Script(), world, "楼道堆放建筑垃圾")
     clock.advance(minutes=30)  # 18:00, within the hour it has to be taken
     await daily_digest(deps, clock.now())
     out = await take_outbox(deps)
-    assert texts_to(out, world.group_chat) == [
+    assert texts_to(out, world.group_chat) == [], "never the residents' group"
+    assert texts_to(out, "-100901") == [
         "@刘网格长 📋 日报告 · 四海社区第二网格 · 11-02（截至 18:00）\n"
         "新报事 1 件，办结 0 件\n"
         "在办 1 件（超时 0 件）\n"
         "经办人：\n"
-        "• 待接单：G0102-0001"
+        "• 待接单：G0102-0001",
+        # The leaderless third grid's report goes to its community's staff group too.
+        "📋 日报告 · 四海社区第三网格 · 11-02：今日无新报事，无在办工单。",
     ]
 
 
@@ -192,10 +199,10 @@ async def _seed_sihai(deps, world) -> None:
                 ("close", "closed", "2026-11-19T18:00"), rating=4, spot=True)
 
 
-async def _bind(deps, chat_id: str, area_code: str, title: str) -> None:
+async def _bind(deps, chat_id: str, area_code: str, title: str, purpose: str = "staff") -> None:
     async with deps.session_factory() as s, s.begin():
         s.add(ChatGroup(platform=PLATFORM, chat_id=chat_id, area_id=await area_id(deps, area_code),
-                        title=title, bound_at=deps.clock.now()))
+                        title=title, purpose=purpose, bound_at=deps.clock.now()))
 
 
 async def test_weekly_figures_per_grid_for_last_week(deps):
@@ -311,8 +318,13 @@ async def test_register_digest_jobs_adds_three_crons_in_the_deployment_zone(deps
         job = jobs[job_id]
         assert await job.func(*job.args, **job.kwargs) == 0, job_id
     clock.advance(days=1)  # Tuesday 09:00, after a restart: Monday's report was missed
-    assert await daily.func(*daily.args, **daily.kwargs) == 2  # Monday's, caught up
+    assert await daily.func(*daily.args, **daily.kwargs) == 1  # Monday's, caught up
+    # ... and the third grid (no leader, no staff group) is recorded, not sent to residents.
+    assert [(n.kind, n.area_id) for n in await undeliverable(deps)] == [
+        ("digest", (await area_id(deps, "G0103")))]
     assert await daily.func(*daily.args, **daily.kwargs) == 0
+    assert len(await undeliverable(deps)) == 1, "a second run records nothing twice"
+    assert texts_to(await take_outbox(deps), "-100103") == [], "not the residents' group"
 
 
 def test_catch_up_can_be_turned_off(deps):

@@ -16,6 +16,7 @@ from tests.support.world import Script, build_world
 from tests.unit._helpers import (
     add_department,
     add_person,
+    bind_staff_group,
     card_edit,
     events_of,
     press_refused,
@@ -118,8 +119,9 @@ async def test_heating_liaison_gets_it_with_the_return_button(deps):
     assert (await ticket(deps)).status == Status.ON_SITE
 
 
-async def test_a_liaison_who_never_started_the_bot_is_named_in_the_group(deps):
+async def test_a_liaison_who_never_started_the_bot_is_named_in_the_staff_group(deps):
     world = await build_world(deps, started=False)
+    await bind_staff_group(deps, "-900", "G0102")  # a hand-over is staff-only (issue 8)
     script = Script()
     await report_in_group(deps, script, world, "5号楼暖气片不热")
     await bus.receive(script.press(world.worker, world.group_chat, "tk:disp:1"), deps)
@@ -127,14 +129,15 @@ async def test_a_liaison_who_never_started_the_bot_is_named_in_the_group(deps):
     assert buttons_of(pick) == [f"dp:1:{world.heating_id}"]
     await bus.receive(script.press(world.worker, world.group_chat, buttons_of(pick)[0]), deps)
     out = await take_outbox(deps)
-    named = find_send(out, world.group_chat, "@王联络员 网格吹哨，部门报到：供暖")
+    named = find_send(out, "-900", "@王联络员 网格吹哨，部门报到：供暖")
     assert "tk:ret:1" in buttons_of(named)
+    assert not [t for t in texts_to(out, world.group_chat) if "@王联络员" in t]
 
-    await bus.receive(script.press(world.liaison, world.group_chat, "tk:ret:1"), deps)
+    await bus.receive(script.press(world.liaison, "-900", "tk:ret:1"), deps)
     out = await take_outbox(deps)
     assert [a.text for a in answers(out)] == ["请在群里回复。"]
-    assert texts_to(out, world.group_chat) == ["请输入退回 G0102-0001 的理由（网格会看到）："]
-    await bus.receive(script.text(world.liaison, world.group_chat, "不是供暖问题"), deps)
+    assert texts_to(out, "-900") == ["请输入退回 G0102-0001 的理由（网格会看到）："]
+    await bus.receive(script.text(world.liaison, "-900", "不是供暖问题"), deps)
     await take_outbox(deps)
     assert (await ticket(deps)).status == Status.NEW
 

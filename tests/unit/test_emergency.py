@@ -9,7 +9,7 @@ from handlers.events import SendText
 from models.lifecycle import Status
 from tests.support.outbox import buttons_of, find_send, take_outbox, texts_to
 from tests.support.world import Script, build_world
-from tests.unit._helpers import add_person, all_tickets, ticket
+from tests.unit._helpers import add_person, all_tickets, bind_staff_group, ticket, undeliverable
 
 ALERT = "🚨 紧急报事 G0102-0001，请立即处置！"
 CALL = "如有危险，请先撤离并拨打 119（火警）、120（急救）或 110（报警）"
@@ -55,13 +55,28 @@ async def test_gas_smell_makes_a_ticket_at_once_and_alerts_workers_and_command(d
         assert body == card.text, "the card itself follows the alert"
         assert buttons_of(alert) == buttons_of(card) == [
             "tk:take:1", "tk:done:1", "tk:disp:1", "tk:rej:1"]
-    [by_name] = [a for a in _sends(out, world.group_chat) if a.text.startswith("@区指挥中心 ")]
-    assert by_name.text.startswith(f"@区指挥中心 {ALERT}\n🔴【紧急】")
-    assert buttons_of(by_name) == buttons_of(card)
+    # The district never started the bot and there is no staff group: an alert is staff-only,
+    # so it is not posted in the residents' group but recorded as undeliverable.
+    assert not [a for a in _sends(out, world.group_chat) if "区指挥中心" in a.text]
     assert district.private_chat not in {a.chat_id for a in out}
+    [missed] = await undeliverable(deps)
+    assert missed.kind == "emergency" and missed.member_id == district.member_id
     for person in (world.other_worker, world.leader, world.admin, world.liaison, elsewhere):
         assert _sends(out, person.private_chat) == [], person
     assert _sends(out, world.other_group_chat) == []
+
+
+async def test_an_emergency_alert_reaches_a_staff_group_never_the_residents_group(deps):
+    world = await build_world(deps)
+    _street, district, _ = await _command_centres(deps)
+    await bind_staff_group(deps, "-900", "ZHANNAN")  # the street's staff group covers below it
+    await bus.receive(Script().text(world.resident, world.group_chat, "3单元煤气味很重"), deps)
+    out = await take_outbox(deps)
+    [by_name] = [a for a in _sends(out, "-900") if a.text.startswith("@区指挥中心 ")]
+    assert by_name.text.startswith(f"@区指挥中心 {ALERT}\n🔴【紧急】")
+    assert not [a for a in _sends(out, world.group_chat) if ALERT in a.text]
+    assert await undeliverable(deps) == []
+    assert district.private_chat not in {a.chat_id for a in out}
 
 
 async def test_the_command_centre_takes_the_emergency_from_its_alert(deps):
