@@ -84,3 +84,17 @@ def test_debug_level_adds_the_traceback(tmp_path):
     assert result.returncode == 2
     assert "Traceback" in result.stderr
     assert result.stderr.strip().endswith("/ 数据库地址请用 sqlite+aiosqlite:///")
+
+
+def test_the_cli_imports_no_runtime_until_a_command_needs_it():
+    """`gridbot --help` answers at once: the runtimes, Alembic and YAML are imported inside
+    the commands (measured with `python -X importtime -c "import bot.cli"`, see README)."""
+    import subprocess
+    import sys
+
+    probe = ("import sys, bot.cli; print(sorted(m for m in ('aiogram', 'telegram', 'fastapi', "
+             "'uvicorn', 'apscheduler', 'alembic', 'yaml', 'bot.bootstrap', 'models.org_import', "
+             "'structlog') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"
