@@ -13,6 +13,8 @@ from pathlib import Path
 import structlog
 
 from bot.adapters.base import Transport
+from bot.database_url import check_database_url, connect_errors, unreachable
+from bot.errors import OperatorError
 from bot.holiday_check import warn_if_holiday_data_missing
 from bot.sender import Limits, Sender
 from bot.settings import Settings
@@ -22,6 +24,7 @@ from handlers.sla import policy_at
 from models.clock import Clock
 from models.db import make_engine, make_session_factory
 from models.migrate import upgrade_async
+from models.sla_parse import PolicyError
 from scheduler.running import JobRuns
 from scheduler.setup import build_scheduler
 
@@ -43,11 +46,24 @@ class Core:
 
 
 async def prepare_database(url: str) -> None:
+    """Create the SQLite folder and migrate; a wrong or unreachable database is one sentence."""
+    check_database_url(url)
     if url.startswith("sqlite") and ":///" in url:
         path = url.split(":///", 1)[1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-    await upgrade_async(url)
+    try:
+        await upgrade_async(url)
+    except connect_errors() as exc:
+        raise unreachable(url, exc) from exc
+
+
+def check_policy(path: str | None):
+    """A bad policy file stops the start with the file and key named, not a traceback."""
+    try:
+        return policy_at(path)
+    except PolicyError as exc:
+        raise OperatorError(f"SLA policy / 时限规则: {exc}") from exc
 
 
 def build_core(settings: Settings, clock: Clock | None = None) -> Core:
@@ -60,7 +76,7 @@ def build_core(settings: Settings, clock: Clock | None = None) -> Core:
         timezone=settings.timezone,
         sla_policy=str(settings.sla_policy) if settings.sla_policy else None,
     )
-    policy = policy_at(config.sla_policy)  # a bad policy file stops the start, naming the key
+    policy = check_policy(config.sla_policy)
     deps = Deps(make_session_factory(engine), clock or Clock(), config)
     warn_if_holiday_data_missing(settings, deps.clock, policy)
     return Core(settings, deps, engine)
@@ -136,6 +152,8 @@ async def run(settings: Settings, clock: Clock | None = None) -> None:
     """`gridbot run`: migrate, then serve the configured runtime until cancelled."""
     if settings.runtime in TELEGRAM_RUNTIMES:
         settings.require_token()
+    # The policy before the database: a typo in it should not wait for a migration.
+    check_policy(str(settings.sla_policy) if settings.sla_policy else None)
     await prepare_database(settings.database_url)
     module = importlib.import_module(RUNTIMES[settings.runtime])
     await module.serve(settings, clock)

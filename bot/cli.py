@@ -1,29 +1,31 @@
-"""The `gridbot` command line: run the bot, migrate the database, import the org, invite people.
+"""The `gridbot` command line: run the bot, check the set-up, migrate, import the org, invite.
 
 Settings come from GRIDBOT_* variables and .env (bot/settings.py); `--database-url` overrides
-the database for one command. Expected failures print one line to stderr and exit non-zero
-without a traceback: the people running this are street-office admins, not Python developers.
+the database for one command. Expected failures (bot.errors.OperatorError, raised anywhere
+below a command) print one sentence to stderr and exit non-zero without a traceback: the
+people running this are street-office admins, not Python developers (bot/cli_errors.py).
+
+`gridbot --help` must answer at once: the runtimes, SQLAlchemy and the models are imported
+inside the commands that use them, never at the top of this module.
 """
 
 from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from pydantic import ValidationError
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
 
+from bot.cli_errors import OperatorGroup, settings_error
 from bot.cli_invite import invite_app
-from bot.settings import MissingToken, Settings, load_settings
-from models.db import make_engine, make_session_factory
-from models.org_import import OrgFileError, import_org
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 # Locals in a traceback would print the settings, token included.
 app = typer.Typer(name="gridbot", help="网格通 Gridbot: community grid governance bot.",
-                  no_args_is_help=True, add_completion=False,
+                  cls=OperatorGroup, no_args_is_help=True, add_completion=False,
                   pretty_exceptions_show_locals=False)
 db_app = typer.Typer(help="The database / 数据库.", no_args_is_help=True)
 org_app = typer.Typer(help="The organisation: areas, departments, staff / 组织架构.",
@@ -47,28 +49,48 @@ def main(
     ctx.obj = {"database_url": database_url}
 
 
-def _settings(ctx: typer.Context) -> Settings:
+def _settings(ctx: typer.Context, *, service: bool = False) -> Settings:
+    """The settings, checked; and logging configured from them (token redacted).
+
+    A service (`run`, `demo`) logs at GRIDBOT_LOG_LEVEL; a one-shot command keeps its output
+    to what the admin asked for, warnings only, unless GRIDBOT_LOG_LEVEL=DEBUG.
+    """
+    from pydantic import ValidationError
+
+    from bot.database_url import check_database_url
+    from bot.logging import configure_logging
+    from bot.settings import load_settings
+
     overrides = {k: v for k, v in (ctx.obj or {}).items() if v is not None}
     try:
-        return load_settings(**overrides)
+        settings = load_settings(**overrides)
     except ValidationError as exc:
-        raise _fail(f"bad settings / 配置错误:\n{exc}", 2) from None
+        raise settings_error(exc) from None
+    check_database_url(settings.database_url)
+    level = settings.log_level if service or settings.log_level == "DEBUG" else "WARNING"
+    secret_values = [s.get_secret_value() for s in (settings.bot_token, settings.webhook_secret)
+                     if s]
+    configure_logging(level, settings.log_format, secret_values)
+    return settings
+
+
+def _serve(settings: Settings) -> None:
+    """Serve until SIGTERM or Ctrl-C, then stop in order and exit 0 (the stop is logged as
+    stop.requested / stop.done; a plain line here would break a json log)."""
+    # Imported here: the runtime pulls in aiogram and the scheduler.
+    from bot.bootstrap import run as run_bot
+    from bot.service import serve_until_signalled
+
+    try:
+        asyncio.run(serve_until_signalled(run_bot(settings)))
+    except KeyboardInterrupt:  # a Ctrl-C before the signal handlers were in place
+        pass
 
 
 @app.command()
 def run(ctx: typer.Context) -> None:
     """Run the bot with the configured runtime (GRIDBOT_RUNTIME) / 启动机器人."""
-    settings = _settings(ctx)
-    # Imported here: the runtime pulls in aiogram and the scheduler, which the database and
-    # org commands do not need.
-    from bot.bootstrap import run as run_bot
-
-    try:
-        asyncio.run(run_bot(settings))
-    except MissingToken as exc:
-        raise _fail(str(exc), 2) from None
-    except KeyboardInterrupt:
-        typer.echo("stopped / 已停止", err=True)
+    _serve(_settings(ctx, service=True))
 
 
 @app.command()
@@ -77,18 +99,24 @@ def demo(
     port: int = typer.Option(None, help="Port for the page (default GRIDBOT_WEB_PORT, 8080)."),
 ) -> None:
     """The local web group chat with the demo org: no token, no network / 本地演示."""
-    settings = _settings(ctx).model_copy(update={"runtime": "webchat", "demo": True})
+    settings = _settings(ctx, service=True).model_copy(update={"runtime": "webchat",
+                                                               "demo": True})
     if port is not None:
         settings = settings.model_copy(update={"web_port": port})
-    from bot.bootstrap import run as run_bot
+    _serve(settings)
 
-    try:
-        asyncio.run(run_bot(settings))
-    except KeyboardInterrupt:
-        typer.echo("stopped / 已停止", err=True)
+
+@app.command()
+def check(ctx: typer.Context) -> None:
+    """Check the settings, database, SLA policy, org and token / 检查配置."""
+    from bot.check import run_checks
+
+    raise typer.Exit(run_checks(ctx.obj or {}))
 
 
 def _sqlite_file(url: str) -> Path | None:
+    from sqlalchemy.engine import make_url
+
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
         return None
@@ -96,27 +124,32 @@ def _sqlite_file(url: str) -> Path | None:
 
 
 def _upgrade(url: str) -> None:
+    from bot.database_url import connect_errors, unreachable
+    from models.migrate import upgrade
+
     # SQLite creates the file but not its folder; a fresh deployment has neither.
     if path := _sqlite_file(url):
         path.parent.mkdir(parents=True, exist_ok=True)
-    from models.migrate import upgrade
-
     try:
         upgrade(url)
-    except (SQLAlchemyError, OSError) as exc:
-        raise _fail(f"database error / 数据库错误: {exc}") from None
+    except connect_errors() as exc:
+        raise unreachable(url, exc) from None
 
 
 @db_app.command("upgrade")
 def db_upgrade(ctx: typer.Context) -> None:
     """Create or migrate the database schema to the latest version / 升级数据库."""
+    from bot.database_url import shown
+
     settings = _settings(ctx)
     _upgrade(settings.database_url)
-    shown = make_url(settings.database_url).render_as_string(hide_password=True)
-    typer.echo(f"database is up to date / 数据库已是最新: {shown}")
+    typer.echo(f"database is up to date / 数据库已是最新: {shown(settings.database_url)}")
 
 
 async def _import(url: str, path: Path):
+    from models.db import make_engine, make_session_factory
+    from models.org_import import import_org
+
     engine = make_engine(url)
     try:
         return await import_org(make_session_factory(engine), path)
@@ -131,6 +164,8 @@ def org_import(
                                          help="An org .yaml/.yml or .csv file.")],
 ) -> None:
     """Import areas, departments and staff from a file (safe to repeat) / 导入组织架构."""
+    from models.org_import import OrgFileError
+
     settings = _settings(ctx)
     _upgrade(settings.database_url)  # so this works on a brand-new database
     try:

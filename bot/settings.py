@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.errors import OperatorError
@@ -52,6 +52,18 @@ class Settings(BaseSettings):
     # (The promise printed on each ticket comes from the SLA policy file, not from here.)
     duplicate_window_hours: float = Field(default=24.0, ge=0)
     duplicate_radius_m: float = Field(default=250.0, gt=0)
+
+    # Logging: INFO shows what aiogram, PTB, APScheduler and we do, one line per event; json is
+    # for log shippers. Never secrets or residents' words at any level up to INFO.
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["console", "json"] = "console"
+
+    @field_validator("log_level", "log_format", mode="before")
+    @classmethod
+    def _case_insensitive(cls, value, info):
+        if not isinstance(value, str):
+            return value
+        return value.strip().upper() if info.field_name == "log_level" else value.strip().lower()
 
     def require_token(self) -> str:
         if self.bot_token is None or not self.bot_token.get_secret_value().strip():

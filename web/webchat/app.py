@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import socket
 from pathlib import Path
 
 import structlog
@@ -14,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 
 import locales
 from bot.bootstrap import build_core, run_jobs_now, start_background, stop
+from bot.errors import OperatorError
 from bot.sender import Limits
 from bot.settings import Settings
 from models.clock import Clock
@@ -61,7 +64,35 @@ def build_app(state: WebchatState) -> FastAPI:
     return app
 
 
+class _Server(uvicorn.Server):
+    """uvicorn without its own signal handling: bot.service owns SIGTERM/SIGINT, and uvicorn
+    would re-raise a caught signal after it stopped, killing the ordered stop half-way."""
+
+    def capture_signals(self):
+        return contextlib.nullcontext()
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """Take the port before anything starts, so a busy port is one sentence, not a traceback."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a restart right after a stop
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise OperatorError(
+            f"cannot serve the webchat on {host}:{port}: {exc.strerror}; stop the other program "
+            f"or choose another port with --port or GRIDBOT_WEB_PORT / 端口 {port} 无法使用", 1
+        ) from exc
+    # Listening from here on: a client that reads the "serving" line and connects at once
+    # waits in the backlog until uvicorn accepts, instead of being refused.
+    sock.listen(2048)
+    sock.setblocking(False)
+    return sock
+
+
 async def serve(settings: Settings, clock: Clock | None = None) -> None:
+    sock = bind(settings.web_host, settings.web_port)
     clock = clock or (DemoClock() if settings.demo else Clock())
     core = build_core(settings, clock)
     if isinstance(clock, DemoClock):
@@ -84,11 +115,12 @@ async def serve(settings: Settings, clock: Clock | None = None) -> None:
         await run_jobs_now(core)
 
     state.on_clock_advance = after_fast_forward
-    config = uvicorn.Config(build_app(state), host=settings.web_host, port=settings.web_port,
-                            log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    print(f"网格通 Gridbot webchat: http://{settings.web_host}:{settings.web_port}/", flush=True)
-    serving = asyncio.create_task(server.serve())
+    config = uvicorn.Config(build_app(state), log_level="warning", lifespan="off")
+    server = _Server(config)
+    host, port = sock.getsockname()[:2]  # the real port when GRIDBOT_WEB_PORT is 0
+    print(f"网格通 Gridbot webchat: http://{f'[{host}]' if ':' in host else host}:{port}/",
+          flush=True)
+    serving = asyncio.create_task(server.serve(sockets=[sock]))
     try:
         await asyncio.shield(serving)
     except asyncio.CancelledError:
@@ -96,4 +128,5 @@ async def serve(settings: Settings, clock: Clock | None = None) -> None:
         await serving
         raise
     finally:
+        sock.close()
         await stop(core)
