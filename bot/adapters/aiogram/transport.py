@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from aiogram import Bot
 from aiogram.exceptions import (
+    ClientDecodeError,
     TelegramAPIError,
     TelegramBadRequest,
     TelegramForbiddenError,
@@ -59,6 +60,8 @@ def classify(exc: BaseException) -> Failure | None:
         return Failure("unauthorized", exc.message)
     if isinstance(exc, (TelegramServerError, TelegramNetworkError)):
         return Failure("transient", exc.message)  # 5xx, timeouts, connection refused
+    if isinstance(exc, ClientDecodeError):  # not the Bot API's JSON: a 5xx page of a proxy
+        return Failure("transient", exc.message)
     if isinstance(exc, TelegramAPIError):
         return Failure("refused", exc.message)  # 400 "method not supported" and the like
     if isinstance(exc, (OSError, ProxyError)):  # aiohttp-socks lets the proxy's own errors out
