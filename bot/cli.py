@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import select
 
+from bot.errors import OperatorError
 from bot.settings import MissingToken, Settings, load_settings
 from models.clock import Clock
 from models.db import make_engine, make_session_factory
@@ -69,6 +70,8 @@ def run(ctx: typer.Context) -> None:
         asyncio.run(run_bot(settings))
     except MissingToken as exc:
         raise _fail(str(exc), 2) from None
+    except OperatorError as exc:
+        raise _fail(str(exc), exc.exit_code) from None
     except KeyboardInterrupt:
         typer.echo("stopped / 已停止", err=True)
 

@@ -89,6 +89,9 @@ async def required(what: str, call: Callable[[], Awaitable[T]], classify: Classi
             raise reaching.unauthorized(settings) from None
         if failure.kind == "refused":
             raise reaching.refused(settings, what, failure.detail) from None
+        log.warning("telegram.start_call_failed", call=what,
+                    attempt=retrying.statistics.get("attempt_number"), error=failure.detail,
+                    giving_up=True, url=settings.telegram_api_url)
         raise reaching.unreachable(settings, failure.detail) from None
 
 

@@ -2,9 +2,10 @@
 
 It fixes what the server gets wrong about the Bot API and nothing else: every request the bot
 makes is forwarded unchanged, and only the server's answers to methods it implements are
-patched; a method it lacks fails here as it fails there (the bot must cope). Each patch says which defect it absorbs. Every call is kept
-in `calls`, so a test can also see what the bot asked for (e.g. its answerCallbackQuery texts),
-and any method the server rejects lands in `unsupported`, for the test to fail on.
+patched, each patch saying which defect it absorbs. A method the server lacks fails here as it
+fails there: the bot must cope, as with any Bot API server. Every call is kept in `calls`, so a
+test can also see what the bot asked for (e.g. its answerCallbackQuery texts), and each method
+the server lacks lands in `unsupported`, for the test to check.
 """
 
 from __future__ import annotations
