@@ -3,9 +3,13 @@ getMe's transient failures are retried, a 401 is one sentence."""
 
 from __future__ import annotations
 
+import asyncio
+import socket
+
 import pytest
 
 from bot.adapters.reaching import BadToken
+from bot.bootstrap import run
 from tests.e2e.harness import make_stage, start_bot
 
 pytestmark = pytest.mark.e2e
@@ -78,6 +82,25 @@ async def test_wrong_token_is_one_sentence_at_once(emu, tmp_path, runtime):
             await start_bot(stage)
         assert "GRIDBOT_BOT_TOKEN" in str(raised.value)
         assert len(emu.calls("getMe")) == 1, "a 401 is not retried"
+    finally:
+        await stage.stop()
+        await stage.deps.session_factory.kw["bind"].dispose()
+
+
+@pytest.mark.parametrize("runtime", RUNTIMES)
+async def test_set_webhook_5xx_is_retried_then_serves(emu, tmp_path, runtime):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/telegram/webhook"
+    emu.fail_next("setWebhook", 500, times=2)
+    stage = await make_stage(emu, tmp_path, runtime=runtime, webhook_url=url, webhook_port=port,
+                             startup_timeout=20)
+    stage.task = asyncio.create_task(run(stage.settings))
+    try:
+        await emu.wait_for(lambda: (emu.webhook_info() or {}).get("url") == url, timeout=15)
+        assert len(emu.calls("setWebhook")) == 3
+        await _report_becomes_ticket(stage)
     finally:
         await stage.stop()
         await stage.deps.session_factory.kw["bind"].dispose()
