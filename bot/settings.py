@@ -25,6 +25,12 @@ class Settings(BaseSettings):
     )
     # Deployments point this at a local Bot API server; the tests point it at the emulator.
     telegram_api_url: str = "https://api.telegram.org"
+    # Where api.telegram.org is blocked (mainland China): http://host:port or socks5://host:port.
+    # Checked at start (bot/adapters/reaching.py), so a bad URL is one sentence, not a traceback.
+    proxy: str | None = None
+    # How long start-up keeps retrying getMe (and the webhook calls) while Telegram is
+    # unreachable or answering 5xx, before it stops with one sentence naming the URL.
+    startup_timeout: float = Field(default=60.0, gt=0)
     runtime: Literal["aiogram", "ptb", "webchat"] = "aiogram"
     timezone: str = "Asia/Shanghai"
     default_locale: Literal["zh_CN", "en"] = "zh_CN"

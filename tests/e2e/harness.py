@@ -60,15 +60,10 @@ class Stage:
 async def make_stage(emu: BotApiEmulator, tmp_path: Path, runtime: str = "aiogram",
                      **overrides) -> Stage:
     url = f"sqlite+aiosqlite:///{tmp_path}/e2e.db"
-    settings = Settings(
-        _env_file=None,
-        database_url=url,
-        bot_token=TOKEN,
-        telegram_api_url=emu.base_url,
-        runtime=runtime,
-        media_dir=tmp_path / "media",
-        **overrides,
-    )
+    settings = Settings(_env_file=None, **{
+        "database_url": url, "bot_token": TOKEN, "telegram_api_url": emu.base_url,
+        "runtime": runtime, "media_dir": tmp_path / "media", **overrides,
+    })
     await prepare_database(url)  # the real migrations, as `gridbot run` does
     # One clock for the bot and the test: tests move it forward (the demo's offset clock).
     deps = Deps(make_session_factory(make_engine(url)), DemoClock(), Config())
@@ -95,4 +90,5 @@ async def start_bot(stage: Stage) -> None:
     await stage.emu.wait_for(lambda: stage.emu.calls("getUpdates") or stage.task.done(),
                              timeout=30, message="the bot never polled")
     if stage.task.done():
-        stage.task.result()  # surface the start-up error
+        task, stage.task = stage.task, None  # stop() has nothing left to cancel
+        task.result()  # surface the start-up error

@@ -106,4 +106,7 @@ async def _journey(smoke) -> None:
     assert len(events) >= 4, events
     assert {status for _kind, status in outbox} == {"sent"}, outbox
     assert inbox and all(status == "done" for status, _err in inbox), inbox
-    assert smoke.proxy.unsupported == []
+    # telegram-test-api 4.2.1 lacks setMyCommands (HTTP 500): the bot served all the same.
+    # Anything else it lacks and the bot called would be a gap in this smoke test.
+    assert "setMyCommands" in smoke.proxy.unsupported
+    assert set(smoke.proxy.unsupported) == {"setMyCommands"}, smoke.proxy.unsupported

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import structlog
 
+from bot.adapters import startup
 from bot.adapters.aiogram.runtime import (
     build_bot,
     build_dispatcher,
@@ -11,7 +14,7 @@ from bot.adapters.aiogram.runtime import (
     run_webhook,
     set_commands,
 )
-from bot.adapters.aiogram.transport import AiogramTransport
+from bot.adapters.aiogram.transport import AiogramTransport, classify
 from bot.adapters.telegram_common import PLATFORM
 from bot.bootstrap import build_core, start_background, stop
 from bot.settings import Settings
@@ -21,19 +24,22 @@ log = structlog.get_logger(__name__)
 
 
 async def serve(settings: Settings, clock: Clock | None = None) -> None:
+    bot = build_bot(settings)  # a malformed token or proxy URL stops here, before anything runs
     core = build_core(settings, clock)
-    bot = build_bot(settings)
+    cosmetic = startup.Cosmetic(classify)
     try:
-        me = await bot.get_me()
+        me = await startup.required("getMe", bot.get_me, classify, settings)
         core.deps.config.bot_username = me.username
         await start_background(core, {PLATFORM: AiogramTransport(bot)})
-        await set_commands(bot, settings.default_locale)
+        # The menu is cosmetic: a Bot API server without setMyCommands must not stop the bot.
+        cosmetic.start("setMyCommands", partial(set_commands, bot, settings.default_locale))
         dispatcher = build_dispatcher(core.deps, me.id)
         log.info("aiogram.started", bot=me.username, webhook=bool(settings.webhook_url))
         if settings.webhook_url:
             await run_webhook(bot, dispatcher, settings)
         else:
-            await run_polling(bot, dispatcher)
+            await run_polling(bot, dispatcher, settings)
     finally:
+        await cosmetic.close()
         await stop(core)
         await bot.session.close()

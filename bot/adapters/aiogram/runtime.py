@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from functools import partial
 
 import structlog
 from aiogram import Bot, Dispatcher, Router
@@ -13,7 +14,9 @@ from aiogram.types import BotCommand, CallbackQuery, Message, Update
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
+from bot.adapters import reaching, startup
 from bot.adapters.aiogram.translate import button_event, message_event
+from bot.adapters.aiogram.transport import classify
 from bot.adapters.commands import command_list
 from bot.adapters.telegram_common import ALLOWED_UPDATES
 from bot.settings import Settings
@@ -24,8 +27,12 @@ log = structlog.get_logger(__name__)
 
 
 def build_bot(settings: Settings) -> Bot:
-    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
-    return Bot(settings.require_token(), session=session)
+    """A Bot on the configured API server, through GRIDBOT_PROXY when set (aiohttp-socks)."""
+    token = reaching.check_token(settings.require_token())
+    proxy = reaching.check_proxy(settings.proxy)
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url),
+                             proxy=proxy)
+    return Bot(token, session=session)
 
 
 def build_dispatcher(deps: Deps, bot_id: int) -> Dispatcher:
@@ -55,14 +62,16 @@ async def set_commands(bot: Bot, default_locale: str) -> None:
     await bot.set_my_commands(default)
 
 
-async def run_polling(bot: Bot, dispatcher: Dispatcher) -> None:
+async def run_polling(bot: Bot, dispatcher: Dispatcher, settings: Settings) -> None:
     """Poll until cancelled, then stop aiogram's polling properly.
 
     Cancelling start_polling's task does not stop the polling loop aiogram runs inside it:
     it would go on fetching (and handling) updates after our database is closed. So we
     shield it and ask the dispatcher to stop.
     """
-    await bot.delete_webhook(drop_pending_updates=False)
+    # Polling is refused (409) while a webhook is set, so this one must succeed first.
+    await startup.required("deleteWebhook", partial(bot.delete_webhook, drop_pending_updates=False),
+                           classify, settings)
     polling = asyncio.create_task(
         dispatcher.start_polling(bot, handle_signals=False, allowed_updates=ALLOWED_UPDATES)
     )
@@ -86,15 +95,22 @@ async def run_webhook(bot: Bot, dispatcher: Dispatcher, settings: Settings) -> N
         app, path=settings.webhook_path
     )
     setup_application(app, dispatcher, bot=bot)
-    await bot.set_webhook(
-        settings.webhook_url, secret_token=secret, allowed_updates=ALLOWED_UPDATES
-    )
     runner = web.AppRunner(app)
     await runner.setup()
-    site = web.TCPSite(runner, settings.webhook_host, settings.webhook_port)
-    await site.start()
-    log.info("webhook.listening", host=settings.webhook_host, port=settings.webhook_port)
     try:
+        # Listen first: a port in use is one sentence before Telegram is told to call us.
+        await _listen(runner, settings.webhook_host, settings.webhook_port)
+        await startup.required("setWebhook", partial(
+            bot.set_webhook, settings.webhook_url, secret_token=secret,
+            allowed_updates=ALLOWED_UPDATES), classify, settings)
         await asyncio.Event().wait()
     finally:
         await runner.cleanup()
+
+
+async def _listen(runner: web.AppRunner, host: str, port: int) -> None:
+    try:
+        await web.TCPSite(runner, host, port).start()
+    except OSError as exc:
+        raise reaching.cannot_listen(host, port, exc) from None
+    log.info("webhook.serving", on=f"http://{host}:{port}")

@@ -7,15 +7,20 @@ from contextlib import asynccontextmanager
 
 from aiogram import Bot
 from aiogram.exceptions import (
+    ClientDecodeError,
+    TelegramAPIError,
     TelegramBadRequest,
     TelegramForbiddenError,
     TelegramNetworkError,
     TelegramRetryAfter,
     TelegramServerError,
+    TelegramUnauthorizedError,
 )
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
+from python_socks import ProxyError
 
 from bot.adapters.base import RetryAfter, TransientError, Undeliverable
+from bot.adapters.startup import Failure
 from bot.adapters.telegram_common import PLATFORM, bad_request_error
 from handlers.events import AnswerButton, EditText, Keyboard, SendText
 
@@ -45,6 +50,23 @@ async def _mapped_errors():
             raise error from exc
     except (TelegramServerError, TelegramNetworkError) as exc:
         raise TransientError(str(exc)) from exc
+
+
+def classify(exc: BaseException) -> Failure | None:
+    """aiogram's exceptions read for the start-up retries (bot/adapters/startup.py)."""
+    if isinstance(exc, TelegramRetryAfter):
+        return Failure("transient", exc.message, float(exc.retry_after))
+    if isinstance(exc, TelegramUnauthorizedError):
+        return Failure("unauthorized", exc.message)
+    if isinstance(exc, (TelegramServerError, TelegramNetworkError)):
+        return Failure("transient", exc.message)  # 5xx, timeouts, connection refused
+    if isinstance(exc, ClientDecodeError):  # not the Bot API's JSON: a 5xx page of a proxy
+        return Failure("transient", exc.message)
+    if isinstance(exc, TelegramAPIError):
+        return Failure("refused", exc.message)  # 400 "method not supported" and the like
+    if isinstance(exc, (OSError, ProxyError)):  # aiohttp-socks lets the proxy's own errors out
+        return Failure("transient", f"{type(exc).__name__}: {exc}")
+    return None
 
 
 class AiogramTransport:

@@ -11,6 +11,7 @@ from telegram import error as tg
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.adapters.base import RetryAfter, TransientError, Undeliverable
+from bot.adapters.startup import Failure
 from bot.adapters.telegram_common import PLATFORM, bad_request_error
 from handlers.events import AnswerButton, EditText, Keyboard, SendText
 
@@ -46,6 +47,23 @@ async def _mapped_errors():
             raise mapped from exc
     except tg.NetworkError as exc:  # TimedOut, 5xx, connection errors
         raise TransientError(exc.message) from exc
+
+
+def classify(exc: BaseException) -> Failure | None:
+    """PTB's exceptions read for the start-up retries (bot/adapters/startup.py).
+
+    Order matters as above; PTB also raises InvalidToken for a 404 (a wrong base URL)."""
+    if isinstance(exc, tg.RetryAfter):
+        return Failure("transient", exc.message, retry_seconds(exc))
+    if isinstance(exc, tg.InvalidToken):
+        return Failure("unauthorized", exc.message)
+    if isinstance(exc, (tg.BadRequest, tg.Forbidden, tg.Conflict, tg.ChatMigrated)):
+        return Failure("refused", exc.message)
+    if isinstance(exc, tg.NetworkError):  # TimedOut, 5xx, connection refused, proxy errors
+        return Failure("transient", exc.message)
+    if isinstance(exc, tg.TelegramError):
+        return Failure("refused", exc.message)
+    return None
 
 
 class PtbTransport:
