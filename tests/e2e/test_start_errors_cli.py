@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import socket
 import sys
 from pathlib import Path
@@ -17,6 +18,7 @@ pytestmark = pytest.mark.e2e
 
 GRIDBOT = str(Path(sys.executable).parent / "gridbot")
 RUNTIMES = ["aiogram", "ptb"]
+LOG_LINE = re.compile(r"\d{4}-\d\d-\d\dT[\d:.]+Z ")
 
 
 def _closed_port() -> int:
@@ -41,9 +43,12 @@ async def _gridbot_run(tmp_path: Path, **env: str) -> tuple[int, str, str]:
 def _one_sentence(code: int, out: str, err: str) -> str:
     assert code != 0
     assert "Traceback" not in out + err, out + err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1, err  # the logs go to stdout; stderr is the sentence alone
-    return lines[0]
+    # stderr carries the structured log (one timestamped line per event, the retries among
+    # them) and ends with the sentence, alone on its line.
+    *logs, sentence = err.strip().splitlines()
+    assert all(LOG_LINE.match(line) for line in logs), err
+    assert not LOG_LINE.match(sentence), err
+    return sentence
 
 
 @pytest.mark.parametrize("runtime", RUNTIMES)
@@ -61,8 +66,8 @@ async def test_telegram_unreachable_retries_then_names_url_and_proxy(tmp_path, r
     sentence = _one_sentence(code, out, err)
     assert f"Telegram is unreachable at {url}" in sentence
     assert "GRIDBOT_PROXY" in sentence and "GRIDBOT_TELEGRAM_API_URL" in sentence
-    attempts = [line for line in out.splitlines() if "telegram.start_call_failed" in line]
-    assert len(attempts) >= 2, out  # retried with backoff, one line per attempt
+    attempts = [line for line in err.splitlines() if "telegram.start_call_failed" in line]
+    assert len(attempts) >= 2, err  # retried with backoff, one line per attempt
     assert all("call=getMe" in line for line in attempts)
 
 
@@ -92,5 +97,5 @@ async def test_webhook_port_in_use(emu, tmp_path, runtime):
     sentence = _one_sentence(code, out, err)
     assert f"127.0.0.1:{port} is already in use" in sentence
     assert "GRIDBOT_WEBHOOK_PORT" in sentence
-    assert "webhook.serving" not in out, "serving is said only after the bind succeeded"
+    assert "webhook.serving" not in out + err, "serving is said only after the bind succeeded"
     assert emu.calls("setWebhook") == [], "Telegram is not told to call a port we do not hold"
