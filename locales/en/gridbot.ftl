@@ -120,7 +120,7 @@ private-summary = Please check your report:
     }
 
 # Resolve, reject, hand off
-resolve-ask = Please send a photo of { $number } after the fix and a short note (optional), or press "Skip".
+resolve-ask = Please send the photos of { $number } after the fix and a note on what was done. You can send them as several messages; press [Done] when finished, or [Skip] if there is no photo.
 resolve-done = { $number } is resolved; the reporter has been asked to rate it.
 reject-ask = Please type why { $number } is not accepted:
 reject-done = { $number } is marked as not accepted.
@@ -394,3 +394,11 @@ emergency-received = 🚨 Filed as an emergency: { $number }. The grid workers a
 command-assign = Assign: /assign NUMBER @NAME
 command-assist = Add a helper department: /assist NUMBER DEPARTMENT
 command-merge = Merge a duplicate: /merge DUPLICATE ORIGINAL
+
+## issue 8: journeys-a
+button-finish = Done
+button-skip-photo = Skip (no photo)
+resolve-received = Received: { $photos } photo(s), { $notes } note(s). Send more if you like, then press [Done].
+resolve-send-what = Please send a photo or a note, then press [Done].
+resolve-timeout-done = Nothing more arrived for a while: { $number } is resolved with the photos and notes received; the reporter has been asked to rate it.
+resolve-timeout-empty = No photo or note arrived: resolving { $number } was cancelled; the ticket stays with you.

@@ -114,7 +114,7 @@ private-summary = 请确认报事内容：
     }
 
 # 办结、不予受理、转派
-resolve-ask = 请发送 { $number } 办结后的照片和处理说明（可选），或点“跳过”。
+resolve-ask = 请发送 { $number } 办结后的照片和处理说明，可以分几条发，发完点【完成】；没有照片请点【跳过】。
 resolve-done = { $number } 已办结，已请报事人评价。
 reject-ask = 请输入 { $number } 不予受理的理由：
 reject-done = { $number } 已标记为不予受理。
@@ -385,3 +385,11 @@ emergency-received = 🚨 已按紧急情况登记 { $number }，已通知网格
 command-assign = 指派工单：/assign 编号 @名字
 command-assist = 增加协办部门：/assist 编号 部门
 command-merge = 合并重复报事：/merge 重复编号 原编号
+
+## issue 8: journeys-a
+button-finish = 完成
+button-skip-photo = 跳过（无照片）
+resolve-received = 已收到：照片 { $photos } 张，说明 { $notes } 条。可以继续发，发完点【完成】。
+resolve-send-what = 请发送照片或文字说明，发完点【完成】。
+resolve-timeout-done = 很久没有收到新内容，{ $number } 已按已收到的照片和说明办结，已请报事人评价。
+resolve-timeout-empty = 没有收到照片或说明，{ $number } 的办结已取消，工单仍由您办理。

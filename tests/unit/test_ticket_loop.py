@@ -48,6 +48,7 @@ async def test_photo_report_prompt_confirm_take_resolve_rate(deps):
     assert find_send(out, world.worker.private_chat, "办结后的照片")
     await bus.receive(script.photo(world.worker, world.worker.private_chat, "已更换灯泡",
                                    uid="after1"), deps)
+    await bus.receive(script.press(world.worker, world.worker.private_chat, "cv:done:"), deps)
     out = await take_outbox(deps)
     rate = find_send(out, world.resident.private_chat, "请评价")
     assert buttons_of(rate) == [callbacks.rating(1, lvl) for lvl in (4, 3, 2, 1)]

@@ -79,12 +79,16 @@ async def test_resolve_on_the_spot_from_new(deps):
 
     await bus.receive(script.photo(world.worker, world.worker.private_chat, "已换新灯泡",
                                    uid="fix1"), deps)
+    await take_outbox(deps)
+    await bus.receive(script.press(world.worker, world.worker.private_chat, "cv:done:"), deps)
     out = await take_outbox(deps)
     done = await ticket(deps)
     assert done.status == Status.RESOLVED
     assert done.assignee_id == world.worker.member_id, "即知即办: who fixed it holds it"
     assert done.close_note == "已换新灯泡"
-    assert texts_to(out, world.worker.private_chat) == ["G0102-0001 已办结，已请报事人评价。"]
+    me = world.worker.private_chat
+    sent = [a.text for a in out if isinstance(a, SendText) and a.chat_id == me]
+    assert sent == ["G0102-0001 已办结，已请报事人评价。"]
     card = card_edit(out, world.group_chat)
     assert "经办：杨超" in card.text and "已办结，等待报事人评价。" in card.text
     assert find_send(out, world.resident.private_chat, "请评价")
@@ -275,6 +279,7 @@ async def test_reporter_without_private_chat_is_asked_to_rate_in_the_group(deps)
     assert find_send(out, world.group_chat, "办结后的照片")
 
     await bus.receive(script.text(world.worker, world.group_chat, "已疏通"), deps)
+    await bus.receive(script.press(world.worker, world.group_chat, "cv:done:"), deps)
     out = await take_outbox(deps)
     rate = find_send(out, world.group_chat, "请评价")
     assert rate.text.startswith("@王阿姨 您反映的问题 G0102-0001（“下水道堵了”）已办结")
@@ -341,10 +346,13 @@ async def test_after_photo_album_received_concurrently_closes_once(deps):
                           media_group_id="fix-album") for i in range(3)]
 
     await asyncio.gather(*(bus.receive(e, deps) for e in album))
+    assert (await ticket(deps)).status == Status.TAKEN, "an album waits for [完成]"
+    await bus.receive(script.press(world.worker, me, "cv:done:"), deps)
 
     out = await take_outbox(deps)
     assert not [a for a in out if isinstance(a, AnswerButton | SendText) and "不能" in a.text]
-    assert texts_to(out, me) == ["G0102-0001 已办结，已请报事人评价。"]
+    sent = [a.text for a in out if isinstance(a, SendText) and a.chat_id == me]
+    assert sent[-1] == "G0102-0001 已办结，已请报事人评价。"
     done = await ticket(deps)
     assert done.status == Status.RESOLVED
     resolves = [e for e in await events_of(deps, done.id) if e.action == "resolve"]
