@@ -28,6 +28,7 @@ from handlers.tickets import load_ticket
 from models.lifecycle import FINAL_STATUSES, Action, DomainError, Status
 from models.org import Department, Role
 from models.ticket import Ticket
+from models.types import TEXT_LIMIT
 
 # ---- [转派]: pick a department ----------------------------------------------------------
 
@@ -138,8 +139,8 @@ async def continue_return(event: MessageIn, ctx: Ctx, conv) -> bool:
         ctx.send(event.chat_id, ctx.tr(locale, "return-ask", number=ticket.number))
         return True
     department = await ctx.session.get(Department, ticket.department_id)
-    ticket = await apply(ctx, ticket, Action.RETURN, note=reason[:2000], assignee_id=None,
-                         department_id=None, return_reason=reason[:2000])
+    ticket = await apply(ctx, ticket, Action.RETURN, note=reason[:TEXT_LIMIT], assignee_id=None,
+                         department_id=None, return_reason=reason[:TEXT_LIMIT])
     await step_down_lead(ctx, ticket.id, as_role=RETURNED)
     await conversations.finish(ctx, conv)
     ctx.send(event.chat_id, ctx.tr(locale, "return-done", number=ticket.number))

@@ -26,11 +26,11 @@ from models.lifecycle import Action, DomainError, Status
 from models.messaging import Conversation
 from models.org import Member
 from models.ticket import Ticket
+from models.types import TEXT_LIMIT
 
 KIND = "resolve"
 COLLECT = "collect"
 QUIET = timedelta(minutes=15)  # no new piece for this long: close with what was sent
-NOTE_LIMIT = 4096  # what one Telegram message allows; the column holds it (0005)
 
 
 async def ask_resolution(event: ButtonPress, ctx: Ctx, ticket: Ticket) -> None:
@@ -91,7 +91,7 @@ async def close_with_what_it_has(ctx: Ctx, conv: Conversation, timed_out: bool) 
         await conversations.finish(ctx, conv)
         ctx.send(conv.chat_id, ctx.tr(locale, "resolve-timeout-empty", number=ticket.number))
         return
-    note = "\n".join(data["notes"])[:NOTE_LIMIT] or None
+    note = "\n".join(data["notes"])[:TEXT_LIMIT] or None
     changes = {"close_note": note}
     if Status(ticket.status) == Status.NEW:
         changes["assignee_id"] = ctx.member.id  # 即知即办: fixed on the spot by who saw it

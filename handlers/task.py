@@ -17,6 +17,7 @@ from handlers.tickets import find_by_number, load_ticket
 from models.categories import category_codes
 from models.lifecycle import Action, Capacity, DomainError
 from models.ticket import TicketEvent
+from models.types import TEXT_LIMIT
 
 _ACTIONS = {"take": Action.TAKE, "site": Action.ARRIVE, "done": Action.RESOLVE,
             "disp": Action.DISPATCH, "rej": Action.REJECT, "ret": Action.RETURN}
@@ -58,7 +59,7 @@ async def continue_reject(event: MessageIn, ctx: Ctx, conv) -> bool:
         ctx.send(event.chat_id, ctx.tr(locale, "reject-ask", number="…"))
         return True
     ticket = await load_ticket(ctx, data["ticket_id"])
-    ticket = await apply(ctx, ticket, Action.REJECT, note=reason, reject_reason=reason[:2000])
+    ticket = await apply(ctx, ticket, Action.REJECT, note=reason, reject_reason=reason[:TEXT_LIMIT])
     await conversations.finish(ctx, conv)
     ctx.send(event.chat_id, ctx.tr(locale, "reject-done", number=ticket.number))
     await refresh_card(ctx, ticket)
