@@ -82,9 +82,10 @@ def _clear_live(ctx: Ctx, conv: Conversation) -> None:
 
 def _continuations():
     # Imported late: the journeys import this module for begin/advance/finish.
-    from handlers import dispatch, private_report, resolve_step, task
+    from handlers import dispatch, emergency_private, private_report, resolve_step, task
 
     return {
+        "extras": emergency_private.continue_extras,
         "report": private_report.continue_report,
         "resolve": resolve_step.continue_resolve,
         "reject": task.continue_reject,
@@ -104,9 +105,9 @@ async def continue_conversation(event: MessageIn, ctx: Ctx) -> bool:
 
 
 def _button_handlers():
-    from handlers import resolve_step
+    from handlers import emergency_private, resolve_step
 
-    return {"resolve": resolve_step.on_step_button}
+    return {"resolve": resolve_step.on_step_button, "extras": emergency_private.on_step_button}
 
 
 async def on_button(event: ButtonPress, ctx: Ctx, payload) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from handlers import callbacks, conversations, emergency
+from handlers import callbacks, conversations, emergency, emergency_private
 from handlers.cards import refresh_card
 from handlers.context import Ctx
 from handlers.duplicates import find_duplicate, offer, plus_one, still_open
@@ -51,13 +51,23 @@ async def start_guided(
         )
         ctx.send(event.chat_id, ctx.tr(locale, "private-pick-grid"), rows)
         return
+    if emergency.is_emergency(description):  # every minute counts: no guided steps
+        await emergency_private.file_at_once(event.chat_id, ctx, grids[0].id, description,
+                                             data["photos"], event.location)
+        return
     conv = await conversations.begin(ctx, event.chat_id, KIND, "describe", grid_id=grids[0].id,
                                      **data)
     await _after_grid(event.chat_id, ctx, conv)
 
 
 async def _after_grid(chat_id: str, ctx: Ctx, conv: Conversation) -> None:
-    if conversations.data_of(conv)["description"]:
+    data = conversations.data_of(conv)
+    if emergency.is_emergency(data["description"]):  # the grid was all we had to ask
+        await conversations.finish(ctx, conv)
+        await emergency_private.file_at_once(chat_id, ctx, data["grid_id"],
+                                             data["description"], data["photos"])
+        return
+    if data["description"]:
         await _ask_photos(chat_id, ctx, conv)
     else:
         await conversations.advance(ctx, conv, "describe")

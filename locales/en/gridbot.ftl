@@ -402,3 +402,6 @@ resolve-received = Received: { $photos } photo(s), { $notes } note(s). Send more
 resolve-send-what = Please send a photo or a note, then press [Done].
 resolve-timeout-done = Nothing more arrived for a while: { $number } is resolved with the photos and notes received; the reporter has been asked to rate it.
 resolve-timeout-empty = No photo or note arrived: resolving { $number } was cancelled; the ticket stays with you.
+emergency-extras-ask = If you can, send photos, your location or more details: they go straight onto { $number }. Press [Done] when finished.
+emergency-extras-added = Added to { $number }. Send more if you like, then press [Done].
+emergency-extras-done = Thank you: { $number } is being handled as an emergency.

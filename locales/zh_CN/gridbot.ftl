@@ -393,3 +393,6 @@ resolve-received = 已收到：照片 { $photos } 张，说明 { $notes } 条。
 resolve-send-what = 请发送照片或文字说明，发完点【完成】。
 resolve-timeout-done = 很久没有收到新内容，{ $number } 已按已收到的照片和说明办结，已请报事人评价。
 resolve-timeout-empty = 没有收到照片或说明，{ $number } 的办结已取消，工单仍由您办理。
+emergency-extras-ask = 如方便，可以继续发送现场照片、位置或补充说明，会直接加到 { $number }；发完点【完成】。
+emergency-extras-added = 已补充到 { $number }。还有可以继续发，发完点【完成】。
+emergency-extras-done = 好的，{ $number } 正在紧急处置中。
