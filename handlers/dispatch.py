@@ -59,8 +59,14 @@ async def offer_departments(event: ButtonPress, ctx: Ctx, ticket: Ticket) -> Non
         names = ctx.tr(locale, "dispatch-list-sep").join(
             department_label(locale, d) for d in missing)
         lines.append(ctx.tr(locale, "dispatch-unavailable", departments=names))
-    ctx.send(ctx.member.private_chat_id or event.chat_id, "\n".join(lines), keyboard)
+    ctx.send(ctx.member.private_chat_id or event.chat_id, "\n".join(lines), keyboard,
+             ref=_pick_ref(ticket.id, ctx.member.id))
     ctx.answer(event.callback_id)
+
+
+def _pick_ref(ticket_id: int, member_id: int) -> str:
+    """The department list: once one is chosen its buttons go (a second press would move it)."""
+    return f"dpick:{ticket_id}:{member_id}"
 
 
 async def on_dispatch_choice(event: ButtonPress, ctx: Ctx, payload) -> None:
@@ -80,9 +86,10 @@ async def on_dispatch_choice(event: ButtonPress, ctx: Ctx, payload) -> None:
     await step_down_lead(ctx, ticket.id)
     await put_department(ctx, ticket.id, department.id, LEAD, liaison.id)
     locale = ctx.locale_of(ctx.member)
-    ctx.answer(event.callback_id, ctx.tr(locale, "answer-dispatched", number=ticket.number,
-                                         department=department_label(locale, department),
-                                         name=liaison.display_name))
+    said = ctx.tr(locale, "answer-dispatched", number=ticket.number,
+                  department=department_label(locale, department), name=liaison.display_name)
+    ctx.answer(event.callback_id, said)
+    ctx.edit(event.chat_id, _pick_ref(ticket.id, ctx.member.id), said)
     await refresh_card(ctx, ticket)
     their = ctx.locale_of(liaison)
     intro = ctx.tr(their, "dispatch-liaison-intro",

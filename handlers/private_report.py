@@ -44,12 +44,12 @@ async def start_guided(
         return
     data = {"description": description, "photos": [asdict(p) for p in photos]}
     if len(grids) > 1:
-        await conversations.begin(ctx, event.chat_id, KIND, "grid", **data)
+        conv = await conversations.begin(ctx, event.chat_id, KIND, "grid", **data)
         rows = tuple(
             (Button(f"{g.name}（{g.code}）", callbacks.private_report("grid", g.id)),)
             for g in grids
         )
-        ctx.send(event.chat_id, ctx.tr(locale, "private-pick-grid"), rows)
+        await conversations.say(ctx, conv, ctx.tr(locale, "private-pick-grid"), rows)
         return
     if emergency.is_emergency(description):  # every minute counts: no guided steps
         await emergency_private.file_at_once(event.chat_id, ctx, grids[0].id, description,
@@ -77,7 +77,8 @@ async def _after_grid(chat_id: str, ctx: Ctx, conv: Conversation) -> None:
 async def _ask_photos(chat_id: str, ctx: Ctx, conv: Conversation) -> None:
     await conversations.advance(ctx, conv, "photos")
     locale = ctx.locale_of(ctx.member)
-    ctx.send(chat_id, ctx.tr(locale, "private-photos"), _skip(ctx, "button-next"))
+    await conversations.say(ctx, conv, ctx.tr(locale, "private-photos"),
+                            _skip(ctx, "button-next"))
 
 
 def _skip(ctx: Ctx, key: str = "button-skip"):
@@ -101,11 +102,12 @@ async def continue_report(event: MessageIn, ctx: Ctx, conv: Conversation) -> boo
             text = " ".join(x for x in (data["description"], event.text) if x)
             await conversations.advance(ctx, conv, "photos", photos=photos, description=text)
             if not event.media_group_id or event.text:  # one receipt per album
-                ctx.send(event.chat_id, ctx.tr(locale, "private-photo-received",
-                                               count=len(photos)), _skip(ctx, "button-next"))
+                await conversations.say(ctx, conv, ctx.tr(locale, "private-photo-received",
+                                                          count=len(photos)),
+                                        _skip(ctx, "button-next"))
             return True
         await conversations.advance(ctx, conv, "location")
-        ctx.send(event.chat_id, ctx.tr(locale, "private-location"), _skip(ctx))
+        await conversations.say(ctx, conv, ctx.tr(locale, "private-location"), _skip(ctx))
     elif conv.step == "location":
         location = asdict(event.location) if event.location else None
         await conversations.advance(ctx, conv, "confirm", location=location)
@@ -135,7 +137,7 @@ async def _show_summary(chat_id: str, ctx: Ctx, conv: Conversation) -> None:
             Button(ctx.tr(locale, "button-cancel"), callbacks.private_report("cancel")),
         ),
     )
-    ctx.send(chat_id, text, buttons)
+    await conversations.say(ctx, conv, text, buttons)
 
 
 async def on_button(event: ButtonPress, ctx: Ctx, payload) -> None:
@@ -183,7 +185,7 @@ async def _ask_same(chat_id: str, ctx: Ctx, conv: Conversation) -> None:
     candidate = await ctx.session.get(Ticket, conversations.data_of(conv)["candidate_id"])
     text, buttons = offer(ctx, ctx.locale_of(ctx.member), candidate,
                           callbacks.private_report("same"), callbacks.private_report("new"))
-    ctx.send(chat_id, text, buttons)
+    await conversations.say(ctx, conv, text, buttons)
 
 
 async def _plus_one(chat_id: str, ctx: Ctx, conv: Conversation) -> None:
