@@ -44,10 +44,19 @@ async def ticket_command(event: MessageIn, ctx: Ctx, args: str) -> None:
                 actor=actor.display_name if actor else ctx.tr(locale, "actor-system"),
                 action=ctx.tr(locale, f"action-{row.action}"),
                 status=ctx.tr(locale, f"status-{row.to_status}"),
-                note=ctx.tr(locale, "history-note", note=row.note) if row.note else "",
+                note=ctx.tr(locale, "history-note", note=_said(ctx, locale, row.note))
+                if row.note else "",
             )
         )
     ctx.send(event.chat_id, "\n".join(lines))
+
+
+# Notes the system writes as a code (the close after a passing rating): shown as words.
+CODED_NOTES = {"accepted"}
+
+
+def _said(ctx: Ctx, locale: str, note: str) -> str:
+    return ctx.tr(locale, f"history-note-{note}") if note in CODED_NOTES else note
 
 
 async def mytasks_command(event: MessageIn, ctx: Ctx, _args: str) -> None:

@@ -410,3 +410,4 @@ rate-evidence-photos = { $count } photo(s) after the fix (send /ticket { $number
 rate-evidence-none = The worker left no photo and no note.
 rate-recorded-rework = { $number } rated: { $level }. It went back to { $name } for rework; new deadline { $due }. You will be asked to rate it again.
 rate-rework-grid = the grid's workers
+history-note-accepted = accepted by the reporter

@@ -20,6 +20,7 @@ from tests.unit._helpers import (
     only_alert,
     photos_of,
     report_in_group,
+    resolve,
     snapshot,
     ticket,
 )
@@ -359,3 +360,17 @@ async def test_after_photo_album_received_concurrently_closes_once(deps):
     assert len(resolves) == 1
     after = [p.file_unique_id for p in await photos_of(deps, done.id) if p.stage == "after"]
     assert sorted(after) == ["after0", "after1", "after2"]
+
+
+async def test_ticket_history_shows_words_not_codes(deps):
+    world = await build_world(deps)
+    script = Script()
+    await report_in_group(deps, script, world, "3号楼楼道声控灯不亮")
+    await resolve(deps, script, world)
+    await bus.receive(script.press(world.resident, world.resident.private_chat, "rt:1:3"), deps)
+    await take_outbox(deps)
+    await bus.receive(script.text(world.resident, world.group_chat, "/ticket G0102-0001"), deps)
+    [reply] = [a for a in await take_outbox(deps) if isinstance(a, SendText)]
+    last = reply.text.splitlines()[-1]
+    assert last.endswith("系统：验收关闭 → 已关闭（验收通过）"), last
+    assert "accepted" not in reply.text
