@@ -411,3 +411,4 @@ rate-evidence-none = The worker left no photo and no note.
 rate-recorded-rework = { $number } rated: { $level }. It went back to { $name } for rework; new deadline { $due }. You will be asked to rate it again.
 rate-rework-grid = the grid's workers
 history-note-accepted = accepted by the reporter
+webchat-demo-group-title = { $grid } residents

@@ -402,3 +402,4 @@ rate-evidence-none = 经办人没有留下照片和说明。
 rate-recorded-rework = { $number } 评价：{ $level }。已退回 { $name } 返工，新的办结期限 { $due }，办好后会再请您评价。
 rate-rework-grid = 本网格网格员
 history-note-accepted = 验收通过
+webchat-demo-group-title = { $grid }居民群

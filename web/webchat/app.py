@@ -64,7 +64,8 @@ def build_app(state: WebchatState) -> FastAPI:
 async def serve(settings: Settings, clock: Clock | None = None) -> None:
     clock = clock or (DemoClock() if settings.demo else Clock())
     core = build_core(settings, clock)
-    if settings.demo and await seed_if_empty(core.deps.session_factory, clock):
+    if settings.demo and await seed_if_empty(core.deps.session_factory, clock,
+                                             core.deps.config.default_locale):
         log.info("demo.seeded")
     hub = Hub()
     uploads = Uploads(settings.media_dir)
