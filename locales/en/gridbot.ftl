@@ -230,7 +230,7 @@ webchat-error-not-image = Only pictures (JPG, PNG …) can be sent.
 webchat-error-too-big = That picture is too big (15 MB at most).
 webchat-error-not-demo = Only the demo can fast-forward time.
 webchat-error-bad-hours = That is not a valid fast-forward.
-webchat-error-bad-request = That request was not understood; please reload the page and try again.
+webchat-error-bad-request = That request was not understood; please check it and try again.
 
 # The webchat page's own words (web/webchat/static)
 webchat-chats = Chats
@@ -412,3 +412,4 @@ rate-recorded-rework = { $number } rated: { $level }. It went back to { $name } 
 rate-rework-grid = the grid's workers
 history-note-accepted = accepted by the reporter
 webchat-demo-group-title = { $grid } residents
+webchat-error-too-long = The text is too long: { $count } characters, at most { $limit }. Please shorten it and send again; what you wrote is still in the box.

@@ -224,7 +224,7 @@ webchat-error-not-image = 只能发送图片（JPG、PNG 等）。
 webchat-error-too-big = 图片太大了（最大 15 MB）。
 webchat-error-not-demo = 只有演示模式可以快进时间。
 webchat-error-bad-hours = 快进的时间不对。
-webchat-error-bad-request = 请求的格式不对，请刷新页面再试。
+webchat-error-bad-request = 请求的格式不对，请检查后再试。
 
 # 本地网页群聊的页面文字（web/webchat/static）
 webchat-chats = 消息
@@ -403,3 +403,4 @@ rate-recorded-rework = { $number } 评价：{ $level }。已退回 { $name } 返
 rate-rework-grid = 本网格网格员
 history-note-accepted = 验收通过
 webchat-demo-group-title = { $grid }居民群
+webchat-error-too-long = 文字太长了：{ $count } 字，最多 { $limit } 字。请删减后再发送，已写的内容还在输入框里。
