@@ -107,7 +107,9 @@ async def continue_report(event: MessageIn, ctx: Ctx, conv: Conversation) -> boo
                                         _skip(ctx, "button-next"))
             return True
         await conversations.advance(ctx, conv, "location")
-        await conversations.say(ctx, conv, ctx.tr(locale, "private-location"), _skip(ctx))
+        # Name the attach button the person sees: 📎 in Telegram, ⊕ in the webchat.
+        hint = ctx.tr(locale, "private-location", platform=ctx.platform)
+        await conversations.say(ctx, conv, hint, _skip(ctx))
     elif conv.step == "location":
         location = asdict(event.location) if event.location else None
         await conversations.advance(ctx, conv, "confirm", location=location)

@@ -109,7 +109,10 @@ private-pick-grid-first = Please pick a grid above first.
 private-describe = Please describe the problem in a sentence (where, what):
 private-photos = You can send photos of the problem (several are fine). Press "Next" when done or if you have none.
 private-photo-received = { $count } photo(s) received. Send more, or press "Next".
-private-location = You can send a location (📎 → Location), or press "Skip".
+private-location = You can send a location ({ $platform ->
+    [webchat] ⊕
+   *[other] 📎
+} → Location), or press "Skip".
 private-summary = Please check your report:
     Grid: { $grid }
     Description: { $text }

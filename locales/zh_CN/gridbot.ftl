@@ -103,7 +103,10 @@ private-pick-grid-first = 请先点选上面的网格。
 private-describe = 请用一句话描述问题（在哪里、什么情况）：
 private-photos = 可以发送现场照片（可多张）。发完或没有照片请点“下一步”。
 private-photo-received = 已收到 { $count } 张照片。继续发送，或点“下一步”。
-private-location = 可以发送位置（📎 → 位置），或点“跳过”。
+private-location = 可以发送位置（{ $platform ->
+    [webchat] ⊕
+   *[other] 📎
+} → 位置），或点“跳过”。
 private-summary = 请确认报事内容：
     网格：{ $grid }
     描述：{ $text }
