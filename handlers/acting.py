@@ -64,11 +64,11 @@ async def apply(ctx: Ctx, ticket: Ticket, action: Action, note: str | None = Non
 
 
 async def ask(event: ButtonPress, ctx: Ctx, ticket: Ticket, kind: str, text: str,
-              buttons: Keyboard = ()) -> None:
+              buttons: Keyboard = (), step: str = "note", **data) -> None:
     """Some steps need words (a reason, a closing note): ask the presser, privately if we can."""
     chat_id = ctx.member.private_chat_id or event.chat_id
-    await conversations.begin(ctx, chat_id, kind, "note", ticket_id=ticket.id)
-    ctx.send(chat_id, text, buttons)
+    conv = await conversations.begin(ctx, chat_id, kind, step, ticket_id=ticket.id, **data)
+    await conversations.say(ctx, conv, text, buttons)
     locale = ctx.locale_of(ctx.member)
     where = "answer-see-private" if ctx.member.private_chat_id else "answer-see-below"
     ctx.answer(event.callback_id, ctx.tr(locale, where))

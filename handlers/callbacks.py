@@ -52,6 +52,11 @@ def skip_step() -> str:
     return "cv:skip:"
 
 
+def step_button(verb: str) -> str:
+    """A button of the open conversation ([完成] is "cv:done:")."""
+    return f"cv:{verb}:"
+
+
 def parse(data: str) -> Payload:
     if not data or len(data.encode()) > 64 or ":" not in data:
         raise DomainError("error-stale-button")

@@ -28,6 +28,7 @@ from handlers.tickets import load_ticket
 from models.lifecycle import FINAL_STATUSES, Action, DomainError, Status
 from models.org import Department, Role
 from models.ticket import Ticket
+from models.types import TEXT_LIMIT
 
 # ---- [转派]: pick a department ----------------------------------------------------------
 
@@ -58,8 +59,14 @@ async def offer_departments(event: ButtonPress, ctx: Ctx, ticket: Ticket) -> Non
         names = ctx.tr(locale, "dispatch-list-sep").join(
             department_label(locale, d) for d in missing)
         lines.append(ctx.tr(locale, "dispatch-unavailable", departments=names))
-    ctx.send(ctx.member.private_chat_id or event.chat_id, "\n".join(lines), keyboard)
+    ctx.send(ctx.member.private_chat_id or event.chat_id, "\n".join(lines), keyboard,
+             ref=_pick_ref(ticket.id, ctx.member.id))
     ctx.answer(event.callback_id)
+
+
+def _pick_ref(ticket_id: int, member_id: int) -> str:
+    """The department list: once one is chosen its buttons go (a second press would move it)."""
+    return f"dpick:{ticket_id}:{member_id}"
 
 
 async def on_dispatch_choice(event: ButtonPress, ctx: Ctx, payload) -> None:
@@ -79,9 +86,10 @@ async def on_dispatch_choice(event: ButtonPress, ctx: Ctx, payload) -> None:
     await step_down_lead(ctx, ticket.id)
     await put_department(ctx, ticket.id, department.id, LEAD, liaison.id)
     locale = ctx.locale_of(ctx.member)
-    ctx.answer(event.callback_id, ctx.tr(locale, "answer-dispatched", number=ticket.number,
-                                         department=department_label(locale, department),
-                                         name=liaison.display_name))
+    said = ctx.tr(locale, "answer-dispatched", number=ticket.number,
+                  department=department_label(locale, department), name=liaison.display_name)
+    ctx.answer(event.callback_id, said)
+    ctx.edit(event.chat_id, _pick_ref(ticket.id, ctx.member.id), said)
     await refresh_card(ctx, ticket)
     their = ctx.locale_of(liaison)
     intro = ctx.tr(their, "dispatch-liaison-intro",
@@ -138,8 +146,8 @@ async def continue_return(event: MessageIn, ctx: Ctx, conv) -> bool:
         ctx.send(event.chat_id, ctx.tr(locale, "return-ask", number=ticket.number))
         return True
     department = await ctx.session.get(Department, ticket.department_id)
-    ticket = await apply(ctx, ticket, Action.RETURN, note=reason[:2000], assignee_id=None,
-                         department_id=None, return_reason=reason[:2000])
+    ticket = await apply(ctx, ticket, Action.RETURN, note=reason[:TEXT_LIMIT], assignee_id=None,
+                         department_id=None, return_reason=reason[:TEXT_LIMIT])
     await step_down_lead(ctx, ticket.id, as_role=RETURNED)
     await conversations.finish(ctx, conv)
     ctx.send(event.chat_id, ctx.tr(locale, "return-done", number=ticket.number))

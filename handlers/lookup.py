@@ -56,7 +56,7 @@ async def ticket_command(event: MessageIn, ctx: Ctx, args: str) -> None:
                 actor=_actor(ctx, locale, ticket, row, actor, staff),
                 action=ctx.tr(locale, f"action-{row.action}"),
                 status=ctx.tr(locale, f"status-{row.to_status}"),
-                note=ctx.tr(locale, "history-note", note=note) if note else "",
+                note=ctx.tr(locale, "history-note", note=_said(ctx, locale, note)) if note else "",
             )
         )
     for chunk in split_lines("\n".join(lines).split("\n")):  # Telegram's 4,096 per message
@@ -70,6 +70,14 @@ def _actor(ctx: Ctx, locale: str, ticket: Ticket, row: TicketEvent, actor: Membe
     hidden = (not staff and ticket.private_report and not ticket.reporter_named
               and actor.id == ticket.reporter_id)
     return ctx.tr(locale, "card-reporter-anonymous") if hidden else actor.display_name
+
+
+# Notes the system writes as a code (the close after a passing rating): shown as words.
+CODED_NOTES = {"accepted"}
+
+
+def _said(ctx: Ctx, locale: str, note: str) -> str:
+    return ctx.tr(locale, f"history-note-{note}") if note in CODED_NOTES else note
 
 
 async def mytasks_command(event: MessageIn, ctx: Ctx, _args: str) -> None:

@@ -11,6 +11,7 @@ from handlers.context import Ctx
 from handlers.duplicates import reporters_of
 from handlers.events import Button, Keyboard
 from handlers.members import groups_of_grid
+from handlers.rating_evidence import what_was_done
 from handlers.routing import reach_staff
 from models.message_limits import TEXT_LIMIT, shorten
 from models.org import Member
@@ -95,9 +96,10 @@ async def ask_for_rating(ctx: Ctx, ticket: Ticket) -> None:
                 for level in RATING_LEVELS
             ),
         )
-        await reach(ctx, member, ticket, "rate-ask", buttons=buttons,
-                    ref=rating_ref(ticket.id, member.id), number=ticket.number,
-                    text=_quote(ticket))
+        asked = ctx.tr(locale, "rate-ask", number=ticket.number, text=_quote(ticket))
+        shown = await what_was_done(ctx, ticket, locale)  # rate the work, not the promise
+        await reach(ctx, member, ticket, None, raw="\n".join([asked, *shown]),
+                    buttons=buttons, ref=rating_ref(ticket.id, member.id))
 
 
 def _quote(ticket: Ticket) -> str:

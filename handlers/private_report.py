@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from handlers import callbacks, conversations, emergency
+from handlers import callbacks, conversations, emergency, emergency_private
 from handlers.cards import refresh_card
 from handlers.context import Ctx
 from handlers.duplicates import find_duplicate, offer, plus_one, still_open
@@ -45,12 +45,16 @@ async def start_guided(
         return
     data = {"description": description, "photos": [asdict(p) for p in photos]}
     if len(grids) > 1:
-        await conversations.begin(ctx, event.chat_id, KIND, "grid", **data)
+        conv = await conversations.begin(ctx, event.chat_id, KIND, "grid", **data)
         rows = tuple(
             (Button(f"{g.name}（{g.code}）", callbacks.private_report("grid", g.id)),)
             for g in grids
         )
-        ctx.send(event.chat_id, ctx.tr(locale, "private-pick-grid"), rows)
+        await conversations.say(ctx, conv, ctx.tr(locale, "private-pick-grid"), rows)
+        return
+    if emergency.is_emergency(description):  # every minute counts: no guided steps
+        await emergency_private.file_at_once(event.chat_id, ctx, grids[0].id, description,
+                                             data["photos"], event.location)
         return
     conv = await conversations.begin(ctx, event.chat_id, KIND, "describe", grid_id=grids[0].id,
                                      **data)
@@ -58,7 +62,13 @@ async def start_guided(
 
 
 async def _after_grid(chat_id: str, ctx: Ctx, conv: Conversation) -> None:
-    if conversations.data_of(conv)["description"]:
+    data = conversations.data_of(conv)
+    if emergency.is_emergency(data["description"]):  # the grid was all we had to ask
+        await conversations.finish(ctx, conv)
+        await emergency_private.file_at_once(chat_id, ctx, data["grid_id"],
+                                             data["description"], data["photos"])
+        return
+    if data["description"]:
         await _ask_photos(chat_id, ctx, conv)
     else:
         await conversations.advance(ctx, conv, "describe")
@@ -68,7 +78,8 @@ async def _after_grid(chat_id: str, ctx: Ctx, conv: Conversation) -> None:
 async def _ask_photos(chat_id: str, ctx: Ctx, conv: Conversation) -> None:
     await conversations.advance(ctx, conv, "photos")
     locale = ctx.locale_of(ctx.member)
-    ctx.send(chat_id, ctx.tr(locale, "private-photos"), _skip(ctx, "button-next"))
+    await conversations.say(ctx, conv, ctx.tr(locale, "private-photos"),
+                            _skip(ctx, "button-next"))
 
 
 def _skip(ctx: Ctx, key: str = "button-skip"):
@@ -92,11 +103,14 @@ async def continue_report(event: MessageIn, ctx: Ctx, conv: Conversation) -> boo
             text = " ".join(x for x in (data["description"], event.text) if x)
             await conversations.advance(ctx, conv, "photos", photos=photos, description=text)
             if not event.media_group_id or event.text:  # one receipt per album
-                ctx.send(event.chat_id, ctx.tr(locale, "private-photo-received",
-                                               count=len(photos)), _skip(ctx, "button-next"))
+                await conversations.say(ctx, conv, ctx.tr(locale, "private-photo-received",
+                                                          count=len(photos)),
+                                        _skip(ctx, "button-next"))
             return True
         await conversations.advance(ctx, conv, "location")
-        ctx.send(event.chat_id, ctx.tr(locale, "private-location"), _skip(ctx))
+        # Name the attach button the person sees: 📎 in Telegram, ⊕ in the webchat.
+        hint = ctx.tr(locale, "private-location", platform=ctx.platform)
+        await conversations.say(ctx, conv, hint, _skip(ctx))
     elif conv.step == "location":
         location = asdict(event.location) if event.location else None
         await conversations.advance(ctx, conv, "confirm", location=location)
@@ -128,7 +142,8 @@ async def _show_summary(chat_id: str, ctx: Ctx, conv: Conversation) -> None:
         # issue 8 (journeys-b): anonymous by default; one tap to be named on the group card.
         (Button(ctx.tr(locale, "button-submit-named"), callbacks.private_report("named")),),
     )
-    ctx.send(chat_id, f"{text}\n{ctx.tr(locale, 'private-anonymous-note')}", buttons)
+    anonymous = ctx.tr(locale, "private-anonymous-note")
+    await conversations.say(ctx, conv, f"{text}\n{anonymous}", buttons)
 
 
 async def on_button(event: ButtonPress, ctx: Ctx, payload) -> None:
@@ -177,7 +192,7 @@ async def _ask_same(chat_id: str, ctx: Ctx, conv: Conversation) -> None:
     candidate = await ctx.session.get(Ticket, conversations.data_of(conv)["candidate_id"])
     text, buttons = offer(ctx, ctx.locale_of(ctx.member), candidate,
                           callbacks.private_report("same"), callbacks.private_report("new"))
-    ctx.send(chat_id, text, buttons)
+    await conversations.say(ctx, conv, text, buttons)
 
 
 async def _plus_one(chat_id: str, ctx: Ctx, conv: Conversation) -> None:

@@ -12,6 +12,7 @@ from handlers.duplicates import reporters_of
 from handlers.events import ButtonPress
 from handlers.members import capacities_for, members_with_role
 from handlers.notify import RATING_LEVELS, places_to_reach, rating_ref, reach
+from handlers.rating_evidence import rework_told
 from handlers.tickets import load_ticket, transition
 from models.lifecycle import Action, Capacity, DomainError, Status
 from models.org import Member, Role
@@ -39,8 +40,11 @@ async def on_rating(event: ButtonPress, ctx: Ctx, payload) -> None:
                                   rating=level)
         ticket = await transition(ctx, ticket.id, Action.CLOSE, None, note="accepted")
     ctx.answer(event.callback_id, ctx.tr(locale, "rate-thanks", level=label))
-    ctx.edit(event.chat_id, rating_ref(ticket.id, ctx.member.id),
-             ctx.tr(locale, "rate-recorded", number=ticket.number, level=label))
+    if level == FAIL:
+        recorded = await rework_told(ctx, ticket, locale, label)
+    else:
+        recorded = ctx.tr(locale, "rate-recorded", number=ticket.number, level=label)
+    ctx.edit(event.chat_id, rating_ref(ticket.id, ctx.member.id), recorded)
     await _close_other_polls(ctx, ticket, level)
     await refresh_card(ctx, ticket)
 

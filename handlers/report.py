@@ -24,6 +24,7 @@ from models.lifecycle import DomainError
 from models.messaging import Draft
 from models.org import ChatGroup
 from models.ticket import Ticket
+from models.types import TEXT_LIMIT
 
 # Draft statuses besides pending/confirmed/dismissed: waiting for [是，+1]/[不是] (ticket_id is
 # then the candidate), and +1'd onto an existing ticket (ticket_id is the ticket followed).
@@ -116,7 +117,7 @@ async def _late_caption(ctx: Ctx, ticket: Ticket, text: str) -> None:
     ticket, and they may tell us the category."""
     if not text or ticket.text:
         return
-    ticket.text = text.strip()[:4000]
+    ticket.text = text.strip()[:TEXT_LIMIT]
     guessed = guess_category(ticket.text)
     if ticket.category == OTHER and guessed is not None:
         was_urgent = ticket.urgent

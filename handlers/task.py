@@ -6,17 +6,18 @@
 from __future__ import annotations
 
 import locales
-from handlers import assist, callbacks, conversations, dispatch
+from handlers import assist, conversations, dispatch, resolve_step
 from handlers.acting import apply, ask, check_allowed
 from handlers.cards import refresh_card
 from handlers.context import Ctx
-from handlers.events import Button, ButtonPress, MessageIn
+from handlers.events import ButtonPress, MessageIn
 from handlers.members import capacities_for
-from handlers.notify import ask_for_rating, tell_reporters
-from handlers.tickets import attach_photos, find_by_number, load_ticket
+from handlers.notify import tell_reporters
+from handlers.tickets import find_by_number, load_ticket
 from models.categories import category_codes
-from models.lifecycle import Action, Capacity, DomainError, Status
+from models.lifecycle import Action, Capacity, DomainError
 from models.ticket import TicketEvent
+from models.types import TEXT_LIMIT
 
 _ACTIONS = {"take": Action.TAKE, "site": Action.ARRIVE, "done": Action.RESOLVE,
             "disp": Action.DISPATCH, "rej": Action.REJECT, "ret": Action.RETURN}
@@ -42,40 +43,12 @@ async def on_ticket_button(event: ButtonPress, ctx: Ctx, payload) -> None:
         ctx.answer(event.callback_id, ctx.tr(locale, f"answer-{verb}", number=ticket.number))
         await refresh_card(ctx, ticket)
     elif verb == "done":
-        skip = ((Button(ctx.tr(locale, "button-skip"), callbacks.skip_step()),),)
-        await ask(event, ctx, ticket, "resolve",
-                  ctx.tr(locale, "resolve-ask", number=ticket.number), skip)
+        await resolve_step.ask_resolution(event, ctx, ticket)
     elif verb == "rej":
         await ask(event, ctx, ticket, "reject",
                   ctx.tr(locale, "reject-ask", number=ticket.number))
     else:
         await dispatch.offer_departments(event, ctx, ticket)
-
-
-async def continue_resolve(event: MessageIn, ctx: Ctx, conv) -> bool:
-    data = conversations.data_of(conv)
-    ticket = await load_ticket(ctx, data["ticket_id"])
-    if conv.step == "album":
-        # The rest of an after-photo album arrives as separate messages.
-        if event.media_group_id and event.media_group_id == data.get("album"):
-            await attach_photos(ctx, ticket, event.photos, stage="after")
-            return True
-        await conversations.finish(ctx, conv)
-        return False
-    changes = {"close_note": event.text[:2000] or None}
-    if Status(ticket.status) == Status.NEW:
-        changes["assignee_id"] = ctx.member.id  # 即知即办: fixed on the spot by who saw it
-    ticket = await apply(ctx, ticket, Action.RESOLVE, note=event.text or None, **changes)
-    await attach_photos(ctx, ticket, event.photos, stage="after")
-    if event.media_group_id:
-        await conversations.advance(ctx, conv, "album", album=event.media_group_id)
-    else:
-        await conversations.finish(ctx, conv)
-    locale = ctx.locale_of(ctx.member)
-    ctx.send(event.chat_id, ctx.tr(locale, "resolve-done", number=ticket.number))
-    await refresh_card(ctx, ticket)
-    await ask_for_rating(ctx, ticket)
-    return True
 
 
 async def continue_reject(event: MessageIn, ctx: Ctx, conv) -> bool:
@@ -86,7 +59,7 @@ async def continue_reject(event: MessageIn, ctx: Ctx, conv) -> bool:
         ctx.send(event.chat_id, ctx.tr(locale, "reject-ask", number="…"))
         return True
     ticket = await load_ticket(ctx, data["ticket_id"])
-    ticket = await apply(ctx, ticket, Action.REJECT, note=reason, reject_reason=reason[:2000])
+    ticket = await apply(ctx, ticket, Action.REJECT, note=reason, reject_reason=reason[:TEXT_LIMIT])
     await conversations.finish(ctx, conv)
     ctx.send(event.chat_id, ctx.tr(locale, "reject-done", number=ticket.number))
     await refresh_card(ctx, ticket)

@@ -14,6 +14,7 @@ from models.categories import OTHER, guess_category
 from models.lifecycle import Action, Capacity, DomainError, Status, next_status
 from models.org import Area, Member
 from models.ticket import Photo, Ticket, TicketEvent
+from models.types import TEXT_LIMIT
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ async def create_ticket(ctx: Ctx, report: NewReport) -> Ticket:
         number=await next_number(ctx, report.grid_id),
         grid_id=report.grid_id,
         reporter_id=report.reporter.id,
-        text=report.text.strip()[:4000],
+        text=report.text.strip()[:TEXT_LIMIT],
         category=guessed.code if guessed else OTHER,
         urgent=bool(guessed and guessed.urgent),
         status=Status.NEW,

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import Index, Text, UniqueConstraint
 from sqlmodel import Column, Field, SQLModel
 
-from models.types import utc_column
+from models.types import TEXT_LIMIT, utc_column
 
 
 class InboxUpdate(SQLModel, table=True):
@@ -72,7 +72,7 @@ class Draft(SQLModel, table=True):
     chat_id: str = Field(max_length=64)
     member_id: int = Field(foreign_key="member.id")
     media_group_id: str | None = Field(default=None, max_length=64)
-    text: str = Field(default="", max_length=4000)
+    text: str = Field(default="", max_length=TEXT_LIMIT)
     photos: str = Field(default="[]", sa_column=Column(Text, nullable=False))
     source_message_id: str | None = Field(default=None, max_length=64)
     # Where the reporter said it is (the webchat's location picker; Telegram sends a location

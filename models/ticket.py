@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Index, Text, UniqueConstraint
 from sqlmodel import Column, Field, SQLModel
 
-from models.types import utc_column
+from models.types import TEXT_LIMIT, utc_column
 
 
 class Ticket(SQLModel, table=True):
@@ -16,7 +16,7 @@ class Ticket(SQLModel, table=True):
     number: str = Field(unique=True, index=True, max_length=32)
     grid_id: int = Field(foreign_key="area.id", index=True)
     reporter_id: int = Field(foreign_key="member.id", index=True)
-    text: str = Field(default="", max_length=4000)
+    text: str = Field(default="", max_length=TEXT_LIMIT)
     category: str = Field(max_length=32, index=True)
     urgent: bool = False
     status: str = Field(max_length=16, index=True)
@@ -25,8 +25,8 @@ class Ticket(SQLModel, table=True):
     latitude: float | None = None
     longitude: float | None = None
     rating: int | None = None
-    close_note: str | None = Field(default=None, max_length=2000)
-    reject_reason: str | None = Field(default=None, max_length=2000)
+    close_note: str | None = Field(default=None, max_length=TEXT_LIMIT)
+    reject_reason: str | None = Field(default=None, max_length=TEXT_LIMIT)
     # Where the report came from, so replies can quote the resident's own message.
     source_platform: str = Field(max_length=16)
     source_chat_id: str = Field(max_length=64)
@@ -53,7 +53,7 @@ class Ticket(SQLModel, table=True):
     # 即知即办: closed on the spot by the worker without dispatch, counted apart.
     on_the_spot: bool = False
     duplicate_of_id: int | None = Field(default=None, foreign_key="ticket.id")
-    return_reason: str | None = Field(default=None, max_length=2000)
+    return_reason: str | None = Field(default=None, max_length=TEXT_LIMIT)
     # A private report is shown in groups without the reporter's name unless she chose to be
     # named at the confirm step (models.privacy masks its words either way).
     reporter_named: bool = False
@@ -69,7 +69,7 @@ class TicketEvent(SQLModel, table=True):
     action: str = Field(max_length=24)
     from_status: str | None = Field(default=None, max_length=16)
     to_status: str = Field(max_length=16)
-    note: str | None = Field(default=None, max_length=2000)
+    note: str | None = Field(default=None, max_length=TEXT_LIMIT)
     at: datetime = Field(sa_column=utc_column(nullable=False))
 
 

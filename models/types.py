@@ -7,6 +7,11 @@ from datetime import UTC, datetime
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
+# What one Telegram message may hold: a text 4,096 characters, a photo's caption 1,024. Every
+# column that keeps what a person wrote (a report, a note, a reason) holds a whole message.
+TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
+
 
 class UTCDateTime(TypeDecorator):
     """Every stored timestamp is timezone-aware UTC.

@@ -8,6 +8,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from handlers import bus
 from handlers.context import Deps
+from handlers.resolve_step import expire_steps
 from handlers.sla_sweep import sweep
 from scheduler.digests import register_digest_jobs
 from scheduler.running import JobRuns
@@ -35,6 +36,9 @@ def build_scheduler(deps: Deps, runs: JobRuns | None = None) -> AsyncIOScheduler
     # First run at start: a sweep missed while the bot was down catches up at once.
     scheduler.add_job(sweep, "interval", minutes=1, args=[deps], id="sla-sweep",
                       next_run_time=datetime.now(UTC), replace_existing=True)
+    # A worker's [办结] step left open (photo sent, [完成] never tapped) closes with what it has.
+    scheduler.add_job(expire_steps, "interval", minutes=1, args=[deps], id="resolve-steps",
+                      replace_existing=True)
     # 日报告 18:00, 周报告 Monday, 月报告 the 1st; a report missed while the bot was down goes out
     # at start (each is recorded once sent, so a second start sends nothing again).
     register_digest_jobs(scheduler, deps)

@@ -109,7 +109,10 @@ private-pick-grid-first = Please pick a grid above first.
 private-describe = Please describe the problem in a sentence (where, what):
 private-photos = You can send photos of the problem (several are fine). Press "Next" when done or if you have none.
 private-photo-received = { $count } photo(s) received. Send more, or press "Next".
-private-location = You can send a location (📎 → Location), or press "Skip".
+private-location = You can send a location ({ $platform ->
+    [webchat] ⊕
+   *[other] 📎
+} → Location), or press "Skip".
 private-summary = Please check your report:
     Grid: { $grid }
     Description: { $text }
@@ -120,7 +123,7 @@ private-summary = Please check your report:
     }
 
 # Resolve, reject, hand off
-resolve-ask = Please send a photo of { $number } after the fix and a short note (optional), or press "Skip".
+resolve-ask = Please send the photos of { $number } after the fix and a note on what was done. You can send them as several messages; press [Done] when finished, or [Skip] if there is no photo.
 resolve-done = { $number } is resolved; the reporter has been asked to rate it.
 reject-ask = Please type why { $number } is not accepted:
 reject-done = { $number } is marked as not accepted.
@@ -230,7 +233,7 @@ webchat-error-not-image = Only pictures (JPG, PNG …) can be sent.
 webchat-error-too-big = That picture is too big (15 MB at most).
 webchat-error-not-demo = Only the demo can fast-forward time.
 webchat-error-bad-hours = That is not a valid fast-forward.
-webchat-error-bad-request = That request was not understood; please reload the page and try again.
+webchat-error-bad-request = That request was not understood; please check it and try again.
 
 # The webchat page's own words (web/webchat/static)
 webchat-chats = Chats
@@ -421,3 +424,21 @@ error-bind-staff-building = { $code } is a building; bind a staff group to a gri
 ticket-full-text = Full report:
 button-submit-named = Submit, showing my name in the group
 private-anonymous-note = The group sees only the problem and the building, with phone and door numbers hidden and without your name; to be named, tap "Submit, showing my name in the group".
+## issue 8: journeys-a
+button-finish = Done
+button-skip-photo = Skip (no photo)
+resolve-received = Received: { $photos } photo(s), { $notes } note(s). Send more if you like, then press [Done].
+resolve-send-what = Please send a photo or a note, then press [Done].
+resolve-timeout-done = Nothing more arrived for a while: { $number } is resolved with the photos and notes received; the reporter has been asked to rate it.
+resolve-timeout-empty = No photo or note arrived: resolving { $number } was cancelled; the ticket stays with you.
+emergency-extras-ask = If you can, send photos, your location or more details: they go straight onto { $number }. Press [Done] when finished.
+emergency-extras-added = Added to { $number }. Send more if you like, then press [Done].
+emergency-extras-done = Thank you: { $number } is being handled as an emergency.
+rate-evidence-note = What was done: { $note }
+rate-evidence-photos = { $count } photo(s) after the fix (send /ticket { $number } for the history)
+rate-evidence-none = The worker left no photo and no note.
+rate-recorded-rework = { $number } rated: { $level }. It went back to { $name } for rework; new deadline { $due }. You will be asked to rate it again.
+rate-rework-grid = the grid's workers
+history-note-accepted = accepted by the reporter
+webchat-demo-group-title = { $grid } residents
+webchat-error-too-long = The text is too long: { $count } characters, at most { $limit }. Please shorten it and send again; what you wrote is still in the box.

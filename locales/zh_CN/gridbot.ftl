@@ -103,7 +103,10 @@ private-pick-grid-first = 请先点选上面的网格。
 private-describe = 请用一句话描述问题（在哪里、什么情况）：
 private-photos = 可以发送现场照片（可多张）。发完或没有照片请点“下一步”。
 private-photo-received = 已收到 { $count } 张照片。继续发送，或点“下一步”。
-private-location = 可以发送位置（📎 → 位置），或点“跳过”。
+private-location = 可以发送位置（{ $platform ->
+    [webchat] ⊕
+   *[other] 📎
+} → 位置），或点“跳过”。
 private-summary = 请确认报事内容：
     网格：{ $grid }
     描述：{ $text }
@@ -114,7 +117,7 @@ private-summary = 请确认报事内容：
     }
 
 # 办结、不予受理、转派
-resolve-ask = 请发送 { $number } 办结后的照片和处理说明（可选），或点“跳过”。
+resolve-ask = 请发送 { $number } 办结后的照片和处理说明，可以分几条发，发完点【完成】；没有照片请点【跳过】。
 resolve-done = { $number } 已办结，已请报事人评价。
 reject-ask = 请输入 { $number } 不予受理的理由：
 reject-done = { $number } 已标记为不予受理。
@@ -224,7 +227,7 @@ webchat-error-not-image = 只能发送图片（JPG、PNG 等）。
 webchat-error-too-big = 图片太大了（最大 15 MB）。
 webchat-error-not-demo = 只有演示模式可以快进时间。
 webchat-error-bad-hours = 快进的时间不对。
-webchat-error-bad-request = 请求的格式不对，请刷新页面再试。
+webchat-error-bad-request = 请求的格式不对，请检查后再试。
 
 # 本地网页群聊的页面文字（web/webchat/static）
 webchat-chats = 消息
@@ -412,3 +415,21 @@ error-bind-staff-building = { $code } 是楼栋，工作群请绑定到网格、
 ticket-full-text = 报事全文：
 button-submit-named = 提交并在群里署名
 private-anonymous-note = 群里只显示问题和楼栋，电话、门牌号会隐去，也不显示您的姓名；愿意署名请点“提交并在群里署名”。
+## issue 8: journeys-a
+button-finish = 完成
+button-skip-photo = 跳过（无照片）
+resolve-received = 已收到：照片 { $photos } 张，说明 { $notes } 条。可以继续发，发完点【完成】。
+resolve-send-what = 请发送照片或文字说明，发完点【完成】。
+resolve-timeout-done = 很久没有收到新内容，{ $number } 已按已收到的照片和说明办结，已请报事人评价。
+resolve-timeout-empty = 没有收到照片或说明，{ $number } 的办结已取消，工单仍由您办理。
+emergency-extras-ask = 如方便，可以继续发送现场照片、位置或补充说明，会直接加到 { $number }；发完点【完成】。
+emergency-extras-added = 已补充到 { $number }。还有可以继续发，发完点【完成】。
+emergency-extras-done = 好的，{ $number } 正在紧急处置中。
+rate-evidence-note = 处理说明：{ $note }
+rate-evidence-photos = 办结照片 { $count } 张（发送 /ticket { $number } 可查看处理记录）
+rate-evidence-none = 经办人没有留下照片和说明。
+rate-recorded-rework = { $number } 评价：{ $level }。已退回 { $name } 返工，新的办结期限 { $due }，办好后会再请您评价。
+rate-rework-grid = 本网格网格员
+history-note-accepted = 验收通过
+webchat-demo-group-title = { $grid }居民群
+webchat-error-too-long = 文字太长了：{ $count } 字，最多 { $limit } 字。请删减后再发送，已写的内容还在输入框里。

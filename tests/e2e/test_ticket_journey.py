@@ -47,6 +47,8 @@ async def test_photo_report_take_resolve_rate(stage):
     worker_chat = emu.private_chat(u["worker"])
     await emu.wait_for(lambda: stage.last_bot_message(worker_chat, "办结后的照片"))
     await emu.send_photo(u["worker"], worker_chat, jpeg((20, 200, 20)), caption="已更换灯泡")
+    receipt = await emu.wait_for(lambda: stage.last_bot_message(worker_chat, "照片 1 张"))
+    await emu.press_button(u["worker"], receipt, "cv:done:")
     resident_chat = emu.private_chat(u["resident"])
     ask = await emu.wait_for(lambda: stage.last_bot_message(resident_chat, "请评价"))
     await emu.press_button(u["resident"], ask, "rt:1:3")

@@ -48,7 +48,13 @@ async def test_report_take_resolve_rate(driver):
     card = await wait_msg(d, d.group, "经办：杨超")
     await d.press("worker", d.group, card, "tk:done:1", answer=False)
     ask = await wait_msg(d, d.private("worker"), "办结后的照片")
-    await d.photo("worker", d.private("worker"), jpeg((10, 200, 10)), "已更换灯泡")
+    # As anyone does in WeChat: the photo, then the note as a second message, then [完成].
+    await d.photo("worker", d.private("worker"), jpeg((10, 200, 10)))
+    await wait_msg(d, d.private("worker"), "照片 1 张，说明 0 条")
+    await d.say("worker", d.private("worker"), "已更换灯泡")
+    receipt = await wait_msg(d, d.private("worker"), "照片 1 张，说明 1 条")
+    assert len(await tickets(d)) == 1, "the note started no report"
+    await d.press("worker", d.private("worker"), receipt, "cv:done:", answer=False)
     rate = await wait_msg(d, d.private("resident"), "请评价")
     assert rate.buttons == ["rt:1:4", "rt:1:3", "rt:1:2", "rt:1:1"]
     await d.press("resident", d.private("resident"), rate, "rt:1:3")
@@ -56,6 +62,9 @@ async def test_report_take_resolve_rate(driver):
     [ticket] = await tickets(d)
     assert ticket.status == Status.CLOSED and ticket.rating == 3
     assert ticket.close_note == "已更换灯泡"
+    async with d.deps.session_factory() as s:
+        stages = sorted(p.stage for p in (await s.exec(select(Photo))).all())
+    assert stages == ["after", "before"]
     assert ask.id
 
 

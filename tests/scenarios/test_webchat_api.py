@@ -82,8 +82,8 @@ async def test_bad_input_gets_one_localised_sentence(web):
                              json={"message_id": "x"}) as response:
             assert response.status == 400
             body = await response.json()
-            assert body == {"error": "That request was not understood; please reload the page "
-                                     "and try again."}
+            assert body == {"error": "That request was not understood; please check it and "
+                                     "try again."}
         async with http.post(f"/api/chats/{web.group}/press", params={"as": me},
                              json={"message_id": 999, "data": "tk:take:1"}) as response:
             assert response.status == 404
@@ -115,3 +115,18 @@ async def test_demo_fast_forward_shows_yellow_red_and_escalation(tmp_path):
         async with web.deps.session_factory() as s:
             steps = [r.step for r in (await s.exec(select(SlaStep).order_by(SlaStep.id))).all()]
         assert steps == ["yellow", "red", "escalate_1"]
+
+
+async def test_a_whole_telegram_message_is_taken_and_a_longer_one_refused_kindly(web):
+    me = web.users["resident"]
+    async with aiohttp.ClientSession(web.base) as http:
+        for text, status in ((("井盖破损" * 1100)[:4096], 200), ("井盖破损" * 1100, 400)):
+            form = aiohttp.FormData()
+            form.add_field("text", text)
+            async with http.post(f"/api/chats/{web.group}/messages", params={"as": me},
+                                 data=form) as response:
+                assert response.status == status
+                if status == 400:
+                    error = (await response.json())["error"]
+                    assert error.startswith("文字太长了：4,400 字，最多 4,096 字。")
+                    assert "刷新" not in error

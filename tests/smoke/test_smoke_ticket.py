@@ -81,6 +81,8 @@ async def _journey(smoke) -> None:
     await _answered(smoke, "私聊")
     await api.wait_for_message(worker.id, NUMBER, "办结后的照片")
     await api.send_text(worker, worker.private_chat(), "已更换灯泡")
+    receipt = await api.wait_for_message(worker.id, "说明 1 条")
+    assert await api.press(worker, worker.private_chat(), receipt, "cv:done:") == "完成"
     await api.wait_for_message(worker.id, f"{NUMBER} 已办结")
 
     # 4. The resident is asked to rate, privately, and presses 良好.

@@ -8,7 +8,7 @@ import random
 from sqlmodel import select
 
 from handlers import bus
-from handlers.events import SendText
+from handlers.events import EditText, SendText
 from models.lifecycle import Status
 from models.messaging import Conversation, Draft
 from tests.support.outbox import buttons_of, find_send, take_outbox, texts_to
@@ -245,7 +245,10 @@ async def test_cancel_midway_drops_the_report(deps):
     assert (await _conversation(deps, world.resident)).step == "photos"
 
     await bus.receive(script.text(world.resident, me, "/cancel"), deps)
-    assert texts_to(await take_outbox(deps), me) == ["已取消。"]
+    out = await take_outbox(deps)
+    assert [a.text for a in out if isinstance(a, SendText)] == ["已取消。"]
+    [cleared] = [a for a in out if isinstance(a, EditText)]  # its [下一步] is gone
+    assert cleared.buttons == () and cleared.text.startswith("已收到 1 张照片")
     assert await _conversation(deps, world.resident) is None
 
     event = script.press(world.resident, me, "cv:skip:")

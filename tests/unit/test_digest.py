@@ -83,6 +83,7 @@ async def test_the_daily_report_gives_the_leader_the_grids_day_once(deps, clock)
     await bus.receive(script.press(world.worker, world.group_chat, "tk:done:2"), deps)
     await bus.receive(script.photo(world.worker, world.worker.private_chat, "已换新灯泡",
                                    uid="fix1"), deps)
+    await bus.receive(script.press(world.worker, world.worker.private_chat, "cv:done:"), deps)
     await take_outbox(deps)
 
     await _bind(deps, "-100900", "G0103", "三网格工作群", purpose="staff")

@@ -281,10 +281,11 @@ async def test_a_helper_department_sees_it_but_only_the_lead_closes(deps):
     await take_outbox(deps)
     await bus.receive(script.text(world.liaison, world.liaison.private_chat,
                                   "已更换阀门，民政已安排上门照护"), deps)
+    await bus.receive(script.press(world.liaison, world.liaison.private_chat, "cv:done:"), deps)
     out = await take_outbox(deps)
     done = await ticket(deps)
     assert done.status == Status.RESOLVED and done.assignee_id == world.liaison.member_id
-    assert texts_to(out, world.liaison.private_chat) == ["G0102-0001 已办结，已请报事人评价。"]
+    assert texts_to(out, world.liaison.private_chat)[-1] == "G0102-0001 已办结，已请报事人评价。"
 
 
 async def test_assist_refusals(deps):
@@ -405,6 +406,7 @@ async def test_a_dispatched_tickets_whole_history_is_kept(deps, clock):
     await bus.receive(script.press(world.liaison, world.liaison.private_chat, "tk:site:1"), deps)
     await bus.receive(script.press(world.liaison, world.liaison.private_chat, "tk:done:1"), deps)
     await bus.receive(script.text(world.liaison, world.liaison.private_chat, "已修复"), deps)
+    await bus.receive(script.press(world.liaison, world.liaison.private_chat, "cv:done:"), deps)
     await take_outbox(deps)
 
     done = await ticket(deps)

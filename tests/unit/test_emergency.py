@@ -9,7 +9,16 @@ from handlers.events import SendText
 from models.lifecycle import Status
 from tests.support.outbox import buttons_of, find_send, take_outbox, texts_to
 from tests.support.world import Script, build_world
-from tests.unit._helpers import add_person, all_tickets, bind_staff_group, ticket, undeliverable
+from tests.unit._helpers import (
+    add_person,
+    all_tickets,
+    bind_staff_group,
+    card_edit,
+    grant,
+    photos_of,
+    ticket,
+    undeliverable,
+)
 
 ALERT = "🚨 紧急报事 G0102-0001，请立即处置！"
 CALL = "如有危险，请先撤离并拨打 119（火警）、120（急救）或 110（报警）"
@@ -183,17 +192,58 @@ async def test_a_late_caption_that_reveals_an_emergency_alerts_and_tightens_dead
     assert _sends(out, world.worker.private_chat)[0].text.startswith(ALERT)
 
 
-async def test_private_guided_emergency_alerts_on_submit(deps):
+async def test_a_private_emergency_is_filed_at_once_and_extras_follow(deps):
     world = await build_world(deps)
     script = Script()
     me = world.resident.private_chat
-    await bus.receive(script.text(world.resident, me, "家里老人晕倒了"), deps)
-    for _ in range(2):
-        await bus.receive(script.press(world.resident, me, "cv:skip:"), deps)
-    await take_outbox(deps)
-    await bus.receive(script.press(world.resident, me, "pr:submit:"), deps)
+    await bus.receive(script.text(world.resident, me, "电梯困人了！"), deps)
     out = await take_outbox(deps)
     [made] = await all_tickets(deps)
-    assert made.urgent and made.category == "emergency"
+    assert made.urgent and made.category == "emergency" and made.status == Status.NEW
     assert CALL in find_send(out, me, "已按紧急情况登记 G0102-0001").text
     assert _sends(out, world.worker.private_chat)[0].text.startswith(ALERT)
+    assert find_send(out, world.group_chat, "G0102-0001").ref == "card:1"
+    offer = find_send(out, me, "现场照片、位置或补充说明")
+    assert buttons_of(offer) == ["cv:done:"]
+
+    # Photos, the location and more words join the ticket; none starts another report.
+    await bus.receive(script.photo(world.resident, me, uid="lift1"), deps)
+    await bus.receive(script.location(world.resident, me, 40.52, 120.79), deps)
+    await bus.receive(script.text(world.resident, me, "2单元东侧电梯，里面有老人"), deps)
+    out = await take_outbox(deps)
+    [made] = await all_tickets(deps)
+    assert (made.latitude, made.longitude) == (40.52, 120.79)
+    assert made.text == "电梯困人了！\n2单元东侧电梯，里面有老人"
+    assert [p.file_unique_id for p in await photos_of(deps, made.id)] == ["lift1"]
+    assert "2单元东侧电梯" in card_edit(out, world.group_chat).text
+    await bus.receive(script.press(world.resident, me, "cv:done:"), deps)
+    out = await take_outbox(deps)
+    assert find_send(out, me, "正在紧急处置中")
+    await bus.receive(script.text(world.resident, me, "谢谢"), deps)
+    assert len(await all_tickets(deps)) == 1 and (await ticket(deps)).text.count("谢谢") == 0
+
+
+async def test_a_private_emergency_with_two_grids_asks_only_the_grid(deps):
+    world = await build_world(deps)
+    await grant(deps, world.resident, "resident", "G0103")
+    script = Script()
+    me = world.resident.private_chat
+    await bus.receive(script.text(world.resident, me, "楼道着火了"), deps)
+    pick = find_send(await take_outbox(deps), me, "")
+    assert all(d.startswith("pr:grid:") for d in buttons_of(pick))
+    await bus.receive(script.press(world.resident, me, f"pr:grid:{world.other_grid_id}"), deps)
+    out = await take_outbox(deps)
+    [made] = await all_tickets(deps)
+    assert made.urgent and made.number == "G0103-0001"
+    assert find_send(out, me, "已按紧急情况登记 G0103-0001")
+
+
+async def test_after_the_window_a_message_is_a_message_again(deps, clock):
+    world = await build_world(deps)
+    script = Script()
+    me = world.resident.private_chat
+    await bus.receive(script.text(world.resident, me, "电梯困人了！"), deps)
+    clock.advance(minutes=31)
+    await bus.receive(script.photo(world.resident, me, "5号楼门口井盖破损", uid="x1"), deps)
+    [made] = await all_tickets(deps)
+    assert await photos_of(deps, made.id) == [], "not added to the old emergency"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from sqlmodel import select
 
 import locales
 from handlers import bus, callbacks
+from handlers.events import EditText
 from models.lifecycle import Status
 from models.ticket import Photo, Ticket, TicketEvent
 from tests.support.outbox import answers, buttons_of, find_send, take_outbox
@@ -48,6 +51,7 @@ async def test_photo_report_prompt_confirm_take_resolve_rate(deps):
     assert find_send(out, world.worker.private_chat, "办结后的照片")
     await bus.receive(script.photo(world.worker, world.worker.private_chat, "已更换灯泡",
                                    uid="after1"), deps)
+    await bus.receive(script.press(world.worker, world.worker.private_chat, "cv:done:"), deps)
     out = await take_outbox(deps)
     rate = find_send(out, world.resident.private_chat, "请评价")
     assert buttons_of(rate) == [callbacks.rating(1, lvl) for lvl in (4, 3, 2, 1)]
@@ -116,3 +120,40 @@ async def test_the_card_promises_what_the_policy_enforces(deps, clock):
     within = locales.t("en", "promise-within-hours", hours=3)
     assert "will be on site within 3 hours" in locales.t("en", "card-promise", worker="杨超",
                                                          within=within)
+
+
+async def test_the_rating_request_shows_what_was_done_and_a_fail_says_where_it_went(deps):
+    world = await build_world(deps)
+    script = Script()
+    worker_chat, resident_chat = world.worker.private_chat, world.resident.private_chat
+    await bus.receive(script.text(world.resident, world.group_chat, "/report 下水道堵了"), deps)
+    for data in ("tk:take:1", "tk:done:1"):
+        await bus.receive(script.press(world.worker, world.group_chat, data), deps)
+    await bus.receive(script.photo(world.worker, worker_chat, uid="fix-a"), deps)
+    await bus.receive(script.photo(world.worker, worker_chat, uid="fix-b"), deps)
+    await bus.receive(script.text(world.worker, worker_chat, "已用疏通机疏通主管道"), deps)
+    await bus.receive(script.press(world.worker, worker_chat, "cv:done:"), deps)
+    rate = find_send(await take_outbox(deps), resident_chat, "请评价")
+    assert rate.text.splitlines()[1:] == [
+        "处理说明：已用疏通机疏通主管道",
+        "办结照片 2 张（发送 /ticket G0102-0001 可查看处理记录）",
+    ]
+
+    await bus.receive(script.press(world.resident, resident_chat, "rt:1:1"), deps)
+    out = await take_outbox(deps)
+    reopened = await _ticket(deps)
+    due = reopened.due_at.astimezone(ZoneInfo("Asia/Shanghai")).strftime("%m-%d %H:%M")
+    [told] = [a.text for a in out if isinstance(a, EditText) and a.chat_id == resident_chat]
+    assert told == (f"G0102-0001 评价：不合格。已退回 杨超 返工，新的办结期限 {due}，"
+                    "办好后会再请您评价。")
+
+
+async def test_a_rating_request_without_note_or_photo_says_so(deps):
+    world = await build_world(deps)
+    script = Script()
+    await bus.receive(script.text(world.resident, world.group_chat, "/report 下水道堵了"), deps)
+    for data in ("tk:take:1", "tk:done:1"):
+        await bus.receive(script.press(world.worker, world.group_chat, data), deps)
+    await bus.receive(script.press(world.worker, world.worker.private_chat, "cv:skip:"), deps)
+    rate = find_send(await take_outbox(deps), world.resident.private_chat, "请评价")
+    assert rate.text.splitlines()[-1] == "经办人没有留下照片和说明。"

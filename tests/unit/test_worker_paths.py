@@ -20,6 +20,7 @@ from tests.unit._helpers import (
     only_alert,
     photos_of,
     report_in_group,
+    resolve,
     snapshot,
     ticket,
 )
@@ -79,12 +80,16 @@ async def test_resolve_on_the_spot_from_new(deps):
 
     await bus.receive(script.photo(world.worker, world.worker.private_chat, "已换新灯泡",
                                    uid="fix1"), deps)
+    await take_outbox(deps)
+    await bus.receive(script.press(world.worker, world.worker.private_chat, "cv:done:"), deps)
     out = await take_outbox(deps)
     done = await ticket(deps)
     assert done.status == Status.RESOLVED
     assert done.assignee_id == world.worker.member_id, "即知即办: who fixed it holds it"
     assert done.close_note == "已换新灯泡"
-    assert texts_to(out, world.worker.private_chat) == ["G0102-0001 已办结，已请报事人评价。"]
+    me = world.worker.private_chat
+    sent = [a.text for a in out if isinstance(a, SendText) and a.chat_id == me]
+    assert sent == ["G0102-0001 已办结，已请报事人评价。"]
     card = card_edit(out, world.group_chat)
     assert "经办：杨超" in card.text and "已办结，等待报事人评价。" in card.text
     assert find_send(out, world.resident.private_chat, "请评价")
@@ -275,6 +280,7 @@ async def test_reporter_without_private_chat_is_asked_to_rate_in_the_group(deps)
     assert find_send(out, world.group_chat, "办结后的照片")
 
     await bus.receive(script.text(world.worker, world.group_chat, "已疏通"), deps)
+    await bus.receive(script.press(world.worker, world.group_chat, "cv:done:"), deps)
     out = await take_outbox(deps)
     rate = find_send(out, world.group_chat, "请评价")
     assert rate.text.startswith("@王阿姨 您反映的问题 G0102-0001（“下水道堵了”）已办结")
@@ -341,13 +347,30 @@ async def test_after_photo_album_received_concurrently_closes_once(deps):
                           media_group_id="fix-album") for i in range(3)]
 
     await asyncio.gather(*(bus.receive(e, deps) for e in album))
+    assert (await ticket(deps)).status == Status.TAKEN, "an album waits for [完成]"
+    await bus.receive(script.press(world.worker, me, "cv:done:"), deps)
 
     out = await take_outbox(deps)
     assert not [a for a in out if isinstance(a, AnswerButton | SendText) and "不能" in a.text]
-    assert texts_to(out, me) == ["G0102-0001 已办结，已请报事人评价。"]
+    sent = [a.text for a in out if isinstance(a, SendText) and a.chat_id == me]
+    assert sent[-1] == "G0102-0001 已办结，已请报事人评价。"
     done = await ticket(deps)
     assert done.status == Status.RESOLVED
     resolves = [e for e in await events_of(deps, done.id) if e.action == "resolve"]
     assert len(resolves) == 1
     after = [p.file_unique_id for p in await photos_of(deps, done.id) if p.stage == "after"]
     assert sorted(after) == ["after0", "after1", "after2"]
+
+
+async def test_ticket_history_shows_words_not_codes(deps):
+    world = await build_world(deps)
+    script = Script()
+    await report_in_group(deps, script, world, "3号楼楼道声控灯不亮")
+    await resolve(deps, script, world)
+    await bus.receive(script.press(world.resident, world.resident.private_chat, "rt:1:3"), deps)
+    await take_outbox(deps)
+    await bus.receive(script.text(world.resident, world.group_chat, "/ticket G0102-0001"), deps)
+    [reply] = [a for a in await take_outbox(deps) if isinstance(a, SendText)]
+    last = reply.text.splitlines()[-1]
+    assert last.endswith("系统：验收关闭 → 已关闭（验收通过）"), last
+    assert "accepted" not in reply.text

@@ -29,6 +29,7 @@ from handlers.context import Deps
 from handlers.events import ButtonPress, User
 from models.lifecycle import DomainError
 from models.org import Member
+from models.types import TEXT_LIMIT
 from web.webchat import PLATFORM, directory
 from web.webchat.hub import Hub
 from web.webchat.inbound import compose, to_event
@@ -128,7 +129,7 @@ async def post_message(
     state: State,
     chat_id: str,
     identity: Identity,
-    text: Annotated[str, Form(max_length=4000)] = "",
+    text: Annotated[str, Form()] = "",
     photos: Annotated[list[UploadFile] | None, File()] = None,
     lat: Annotated[float | None, Form(ge=-90, le=90)] = None,
     lon: Annotated[float | None, Form(ge=-180, le=180)] = None,
@@ -139,6 +140,8 @@ async def post_message(
     location = (lat, lon) if lat is not None and lon is not None else None
     if not text.strip() and not data and location is None:
         raise Refusal(400, "webchat-error-empty")
+    if len(text) > TEXT_LIMIT:  # what Telegram allows; the page keeps the text to shorten
+        raise Refusal(400, "webchat-error-too-long", count=len(text), limit=TEXT_LIMIT)
     try:
         parts = compose(member, chat_id, text, data, location, reply_to, state.uploads,
                         state.deps.clock.now())

@@ -97,7 +97,8 @@ async def serve(settings: Settings, clock: Clock | None = None) -> None:
     core = build_core(settings, clock)
     if isinstance(clock, DemoClock):
         await clock.restore(core.deps.session_factory)  # go on from the last run's time
-    if settings.demo and await seed_if_empty(core.deps.session_factory, clock):
+    if settings.demo and await seed_if_empty(core.deps.session_factory, clock,
+                                             core.deps.config.default_locale):
         log.info("demo.seeded")
     hub = Hub()
     uploads = Uploads(settings.media_dir)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlmodel import select
 
+import locales
 from models.clock import Clock
 from models.org import Area, ChatGroup, Member
 from models.org_import import import_org
@@ -47,8 +48,10 @@ class DemoClock(Clock):
             s.add(row)
 
 
-async def seed_if_empty(session_factory, clock: Clock) -> bool:
-    """Load the demo org and open one group per grid, unless there is data already."""
+async def seed_if_empty(session_factory, clock: Clock, locale: str = locales.DEFAULT) -> bool:
+    """Load the demo org and open one group per grid, unless there is data already.
+
+    The groups speak `locale` (GRIDBOT_DEFAULT_LOCALE): an English demo has English groups."""
     async with session_factory() as s:
         if (await s.exec(select(Area.id).limit(1))).first() is not None:
             return False
@@ -57,7 +60,8 @@ async def seed_if_empty(session_factory, clock: Clock) -> bool:
         grids = (await s.exec(select(Area).where(Area.kind == "grid").order_by(Area.code))).all()
         for grid in grids:
             s.add(ChatGroup(platform=PLATFORM, chat_id=f"-{grid.code.lower()}",
-                            area_id=grid.id, title=f"{grid.name}居民群", locale="zh_CN",
+                            area_id=grid.id, locale=locale,
+                            title=locales.t(locale, "webchat-demo-group-title", grid=grid.name),
                             bound_at=clock.now()))
         members = (await s.exec(select(Member).where(Member.platform == PLATFORM))).all()
         for member in members:

@@ -6,6 +6,9 @@ import { app } from "./state.js";
 import { S, bottomSheet, h, icon, toast } from "./ui.js";
 
 const MAX_ROWS_PX = 120;
+// What one Telegram message holds (models/types.py TEXT_LIMIT); the counter shows near it.
+const TEXT_LIMIT = 4096;
+const COUNT_FROM = TEXT_LIMIT - 300;
 
 export function composer(chat, { onSent }) {
   let photos = [];
@@ -16,6 +19,7 @@ export function composer(chat, { onSent }) {
     placeholder: S("input-placeholder"), "aria-label": S("input-placeholder"),
   });
   const send = h("button.send", { type: "button", testid: "send-button" }, S("send"));
+  const counter = h("span.counter", { testid: "text-counter", hidden: true, "aria-live": "polite" });
   const more = h("button.more", {
     type: "button", testid: "more-button", "aria-label": S("more"), "aria-expanded": "false",
   }, icon("plus"));
@@ -31,7 +35,11 @@ export function composer(chat, { onSent }) {
     }, h("span.tile-icon", {}, icon("pin")), h("span.tile-label", {}, S("location"))));
 
   function refresh() {
-    const ready = input.value.trim() !== "" || photos.length > 0;
+    const length = input.value.length;
+    counter.hidden = length < COUNT_FROM;
+    counter.textContent = `${length}/${TEXT_LIMIT}`;
+    counter.classList.toggle("over", length > TEXT_LIMIT);
+    const ready = (input.value.trim() !== "" || photos.length > 0) && length <= TEXT_LIMIT;
     send.classList.toggle("ready", ready);
     input.style.height = "auto";
     input.style.height = `${Math.min(input.scrollHeight, MAX_ROWS_PX)}px`;
@@ -180,6 +188,7 @@ export function composer(chat, { onSent }) {
   const el = h("footer.composer", { testid: "composer" },
     tray,
     h("div.bar", {}, input, more, send),
+    counter,
     panel);
   refresh();
   return { el, focus: () => {} };
