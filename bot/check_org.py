@@ -63,4 +63,35 @@ async def check_departments(checkup: Checkup) -> list[Finding]:
     return ok("every department has a liaison / 各部门都有联络员")
 
 
-ORG_CHECKS = [check_grids, check_departments]
+UNREACHED_DAYS = 7
+
+
+async def check_unreached_staff(checkup: Checkup) -> list[Finding]:
+    """Staff-only messages (breaches, escalations, digests, emergencies) that no staff member
+    could receive: they never go to a residents' group, so someone must start the bot or
+    bind a staff group."""
+    from collections import Counter
+    from datetime import timedelta
+
+    from handlers.routing import undeliverable_notices
+    from models.clock import Clock
+    from models.org import Area
+
+    if not checkup.notes.get("schema"):
+        return []
+    since = Clock().now() - timedelta(days=UNREACHED_DAYS)
+    async with checkup.sessions() as session:
+        notices = await undeliverable_notices(session, since=since)
+        per_area = Counter(notice.area_id for notice in notices)
+        codes = {area.id: area.code for area in [
+            await session.get(Area, area_id) for area_id in per_area]}
+    if not notices:
+        return ok(f"every staff message of the last {UNREACHED_DAYS} days reached someone "
+                  "/ 工作消息均已送达")
+    shown = [f"{codes[area_id]} ×{count}" for area_id, count in per_area.most_common()]
+    return warn(f"{len(notices)} staff messages in the last {UNREACHED_DAYS} days reached "
+                "nobody: their staff must start the bot privately, or bind a staff group with "
+                f"`/bind CODE staff` / 近{UNREACHED_DAYS}天有工作消息无人接收: {listed(shown)}")
+
+
+ORG_CHECKS = [check_grids, check_departments, check_unreached_staff]

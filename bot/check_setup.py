@@ -111,4 +111,22 @@ async def check_token(checkup: Checkup) -> list[Finding]:
     return found
 
 
-SETUP_CHECKS = [check_settings, check_database, check_migrations, check_sla_policy, check_token]
+async def check_holiday_data(checkup: Checkup) -> list[Finding]:
+    """Office-hours deadlines need this year's public holidays (and, from December, next
+    year's): without them 春节 would count as working days."""
+    from bot.holiday_check import holiday_data_problem
+    from models.sla_parse import PolicyError
+
+    if checkup.settings is None:
+        return []
+    try:
+        problem = holiday_data_problem(checkup.settings)
+    except PolicyError:
+        return []  # the policy check above already lists it
+    if problem:
+        return warn(problem)
+    return ok("public holidays / 法定节假日: known for the years the deadlines need")
+
+
+SETUP_CHECKS = [check_settings, check_database, check_migrations, check_sla_policy,
+                check_holiday_data, check_token]
