@@ -30,6 +30,7 @@ from sqlalchemy import update
 from sqlmodel import col, select
 
 from bot.adapters.base import PermanentError, RetryAfter, Transport, Undeliverable
+from bot.logging import Redactor
 from models.clock import Clock
 from models.ticket import Photo, Ticket
 
@@ -258,7 +259,9 @@ class MediaFetcher:
             if isinstance(exc, RetryAfter):
                 delay = max(delay, timedelta(seconds=exc.seconds))
             retry_at = self._clock.now() + delay
-        error = f"{type(exc).__name__}: {exc}"[:200]
+        # A download error can quote the file URL, and Bot API file URLs carry the token
+        # (/file/bot<TOKEN>/…): scrub it before it reaches the database or the log.
+        error = Redactor().scrub(f"{type(exc).__name__}: {exc}")[:200]
         async with self._sessions() as s, s.begin():
             await s.execute(
                 update(Photo)

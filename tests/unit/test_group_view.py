@@ -3,12 +3,12 @@ staff groups bound with /bind CODE staff."""
 
 from __future__ import annotations
 
-from sqlmodel import delete
+from sqlmodel import delete, select
 
 from handlers import bus
 from handlers.sla_sweep import sweep
 from models.message_limits import TEXT_LIMIT
-from models.org import Member, RoleAssignment
+from models.org import Area, Member, RoleAssignment
 from tests.support.outbox import buttons_of, find_send, take_outbox, texts_to
 from tests.support.world import Script, build_world
 from tests.unit._helpers import (
@@ -181,6 +181,12 @@ async def test_bind_staff_makes_a_staff_group_and_refuses_others(deps):
         assert "管理员" in reply
     reply = await say_refused(deps, script, world.admin, "-779", "/bind SIHAI everyone")
     assert "/bind" in reply
+    # A building (楼栋) has no staff of its own to read a staff group.
+    async with deps.session_factory() as s, s.begin():
+        grid = (await s.exec(select(Area).where(Area.code == "G0102"))).one()
+        s.add(Area(code="B0103", name="3号楼", kind="building", parent_id=grid.id))
+    reply = await say_refused(deps, script, world.admin, "-780", "/bind B0103 staff")
+    assert "B0103 是楼栋" in reply
     # A staff group is no place for reports: chatter there makes no ticket.
     await bus.receive(script.text(world.worker, "-777", "/report 路灯不亮"), deps)
     await take_outbox(deps)

@@ -382,3 +382,19 @@ def test_gps_south_and_west_are_negative():
 )
 def test_gps_is_none_without_a_usable_fix(data):
     assert gps_from_exif(data) is None
+
+
+async def test_a_failed_download_keeps_no_token_in_the_database(deps, media_dir):
+    """Bot API file URLs carry the token (/file/bot<TOKEN>/…); an error quoting one is
+    scrubbed before it is stored (and logged)."""
+    world = await build_world(deps)
+    token = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+    files = FakeFiles({"t1": jpeg()})
+    files.fail("t1", 1, error=lambda: TransientError(
+        f"502 from https://api.telegram.org/file/bot{token}/photos/file_7.jpg"))
+    await add_ticket(deps, world, [("t1", "before")])
+
+    assert await fetcher_for(deps, files, media_dir).run_once() == 0
+    photo = await photo_of(deps, "t1")
+    assert "502" in photo.last_error and "/file/bot<redacted>/photos" in photo.last_error
+    assert token not in photo.last_error and token.split(":")[1] not in photo.last_error
