@@ -75,7 +75,7 @@ def configure_logging(level: str = "INFO", fmt: str = "console",
     )
     renderer = (
         structlog.processors.JSONRenderer(ensure_ascii=False) if fmt == "json"
-        else structlog.dev.ConsoleRenderer(colors=False, pad_event=0,
+        else structlog.dev.ConsoleRenderer(colors=False, pad_event_to=0,
                                            exception_formatter=structlog.dev.plain_traceback)
     )
     formatter = structlog.stdlib.ProcessorFormatter(

@@ -86,6 +86,7 @@ async def test_the_rating_request_by_name_in_the_group_is_masked(deps):
     await bus.receive(script.press(world.worker, world.group_chat, f"tk:done:{made.id}"), deps)
     await bus.receive(script.photo(world.worker, world.worker.private_chat, "已修好",
                                    uid="fix"), deps)
+    await bus.receive(script.press(world.worker, world.worker.private_chat, "cv:done:"), deps)
     out = await take_outbox(deps)
     asks = [t for t in texts_to(out, world.group_chat) if "请评价" in t]
     assert asks and all(_leaks(t, ("13812345678", "210102198001011234")) == [] for t in asks)
