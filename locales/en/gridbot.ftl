@@ -442,3 +442,5 @@ rate-rework-grid = the grid's workers
 history-note-accepted = accepted by the reporter
 webchat-demo-group-title = { $grid } residents
 webchat-error-too-long = The text is too long: { $count } characters, at most { $limit }. Please shorten it and send again; what you wrote is still in the box.
+## issue 8: evidence
+rate-evidence-caption = { $number }: the place after the fix
