@@ -32,7 +32,7 @@ from bot.adapters.base import (
     Transport,
     Undeliverable,
 )
-from handlers.events import AnswerButton, EditText, SendText, from_json
+from handlers.events import AnswerButton, EditText, SendPhotos, SendText, from_json
 from models.clock import Clock
 from models.messaging import MessageRef, OutboxMessage
 
@@ -161,12 +161,18 @@ class Sender:
                     await transport.answer_button(action)
                 await self._finish(row, "sent")
                 return True
-            for limiter in self._limiters(key):
-                await limiter.acquire()
+            # An album is as many messages as photos for Telegram's per-chat and per-group
+            # limits: one token each, so a 10-photo album cannot burst a group's minute.
+            for _ in range(len(action.media) if isinstance(action, SendPhotos) else 1):
+                for limiter in self._limiters(key):
+                    await limiter.acquire()
             async with self._global:
                 if isinstance(action, SendText):
                     message_id = await transport.send_text(action, action.reply_to)
                     await self._finish(row, "sent", ref_message=message_id)
+                elif isinstance(action, SendPhotos):
+                    await transport.send_photos(action, action.reply_to)
+                    await self._finish(row, "sent")
                 elif isinstance(action, EditText):
                     return await self._edit(row, action, transport)
             return True

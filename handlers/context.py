@@ -10,8 +10,17 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import locales
-from handlers.events import AnswerButton, EditText, Keyboard, Outbound, SendText
+from handlers.events import (
+    AnswerButton,
+    EditText,
+    Keyboard,
+    Outbound,
+    OutPhoto,
+    SendPhotos,
+    SendText,
+)
 from models.clock import Clock
+from models.message_limits import ALBUM_LIMIT, CAPTION_LIMIT, shorten
 from models.org import Member
 
 
@@ -82,6 +91,13 @@ class Ctx:
         self.actions.append(
             SendText(self.platform, chat_id, text, buttons, reply_to, ref, ticket_id)
         )
+
+    def send_photos(self, chat_id: str, media: tuple[OutPhoto, ...], caption: str = "",
+                    reply_to: str | None = None, ticket_id: int | None = None) -> None:
+        """Telegram takes at most 10 photos in one album and 1,024 characters of caption."""
+        if media:
+            self.actions.append(SendPhotos(self.platform, chat_id, tuple(media[:ALBUM_LIMIT]),
+                                           shorten(caption, CAPTION_LIMIT), reply_to, ticket_id))
 
     def edit(self, chat_id: str, ref: str, text: str, buttons: Keyboard = ()) -> None:
         self.actions.append(EditText(self.platform, chat_id, ref, text, buttons))

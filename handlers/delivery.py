@@ -11,9 +11,9 @@ from __future__ import annotations
 from sqlmodel import select
 
 from handlers.context import Ctx, Deps
-from handlers.events import SendText, from_json
+from handlers.events import SendPhotos, SendText, from_json
 from handlers.members import capacities_for, roles_over
-from handlers.notify import reach
+from handlers.notify import places_to_reach, reach
 from handlers.outbox import write_outbox
 from models.lifecycle import Capacity
 from models.messaging import OutboxMessage
@@ -55,5 +55,10 @@ async def on_undeliverable(deps: Deps, outbox_id: int) -> None:
             liaison = Role.LIAISON in await roles_over(ctx, member, ticket.grid_id)
             await reach(ctx, member, ticket, None, raw=action.text, buttons=action.buttons,
                         ref=action.ref, staff="blocked" if staff or liaison else None)
+        if ticket is not None and isinstance(action, SendPhotos):
+            # The after-photos before a rating request: they go where the request will go.
+            for place in await places_to_reach(ctx, member, ticket):
+                ctx.send_photos(place.chat_id, action.media, action.caption,
+                                reply_to=place.reply_to, ticket_id=ticket.id)
         await write_outbox(session, ctx.actions, ctx.now)
     deps.notify()

@@ -110,7 +110,30 @@ class AnswerButton:
     chat_id: str = ""
 
 
-Outbound = SendText | EditText | AnswerButton
+@dataclass(frozen=True)
+class OutPhoto:
+    """A photo to show. The platform's own file id is re-sent without an upload, so it is set
+    only when the photo arrived on the platform it goes to; otherwise the stored copy (its
+    content-addressed path under GRIDBOT_MEDIA_DIR) is uploaded."""
+
+    file_id: str | None = None
+    media_path: str | None = None
+
+
+@dataclass(frozen=True)
+class SendPhotos:
+    """One photo, or several as one album (Telegram sendMediaGroup: 2 to 10). The caption
+    (at most 1,024 characters) goes on the first photo, where Telegram shows an album's."""
+
+    platform: str
+    chat_id: str
+    media: tuple[OutPhoto, ...]
+    caption: str = ""
+    reply_to: str | None = None
+    ticket_id: int | None = None
+
+
+Outbound = SendText | EditText | AnswerButton | SendPhotos
 
 _KINDS: dict[str, type] = {
     "message": MessageIn,
@@ -118,6 +141,7 @@ _KINDS: dict[str, type] = {
     "send_text": SendText,
     "edit_text": EditText,
     "answer_button": AnswerButton,
+    "send_photos": SendPhotos,
 }
 _NAMES = {cls: name for name, cls in _KINDS.items()}
 
@@ -147,6 +171,8 @@ def _build(cls: type, data: dict):
             value = tuple(PhotoRef(**p) for p in value)
         elif f.name == "location" and value is not None:
             value = Location(**value)
+        elif f.name == "media":
+            value = tuple(OutPhoto(**p) for p in value)
         elif f.name == "buttons":
             value = tuple(tuple(Button(**b) for b in row) for row in value)
         values[f.name] = value
@@ -162,8 +188,10 @@ __all__ = [
     "Keyboard",
     "Location",
     "MessageIn",
+    "OutPhoto",
     "Outbound",
     "PhotoRef",
+    "SendPhotos",
     "SendText",
     "User",
     "field",

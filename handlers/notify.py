@@ -11,7 +11,7 @@ from handlers.context import Ctx
 from handlers.duplicates import reporters_of
 from handlers.events import Button, Keyboard
 from handlers.members import groups_of_grid
-from handlers.rating_evidence import what_was_done
+from handlers.rating_evidence import after_photos, what_was_done
 from handlers.routing import reach_staff
 from models.message_limits import TEXT_LIMIT, shorten
 from models.org import Member
@@ -87,8 +87,18 @@ def rating_ref(ticket_id: int, member_id: int) -> str:
 
 
 async def ask_for_rating(ctx: Ctx, ticket: Ticket) -> None:
-    """The poll goes to everyone who reported the matter: the reporter and each +1."""
+    """The poll goes to everyone who reported the matter: the reporter and each +1, each
+    poll just after the after-photos (the sender keeps a chat's order)."""
+    photos = await after_photos(ctx, ticket)
+    shown_in: set[str] = set()  # two reporters reached in one group: the photos once
     for member in await reporters_of(ctx, ticket):
+        for place in await places_to_reach(ctx, member, ticket) if photos else ():
+            if place.chat_id not in shown_in:
+                shown_in.add(place.chat_id)
+                ctx.send_photos(place.chat_id, photos, reply_to=place.reply_to,
+                                ticket_id=ticket.id,
+                                caption=ctx.tr(place.locale, "rate-evidence-caption",
+                                               number=ticket.number))
         locale = ctx.locale_of(member) if member.private_chat_id else ctx.config.default_locale
         buttons = (
             tuple(

@@ -1,5 +1,5 @@
-"""What the resident sees before rating: the worker's note and the after-photos, so that the
-rating judges what was done; and, after 不合格, where the ticket went and by when."""
+"""What the resident sees before rating: the worker's note and the after-photos themselves,
+so that the rating judges what was done; and, after 不合格, where the ticket went and by when."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from sqlmodel import func, select
 
 from handlers.cards import local_time
 from handlers.context import Ctx
+from handlers.events import OutPhoto
+from models.message_limits import ALBUM_LIMIT
 from models.org import Member
 from models.privacy import mask_contacts
 from models.ticket import Photo, Ticket
@@ -31,6 +33,22 @@ async def what_was_done(ctx: Ctx, ticket: Ticket, locale: str) -> list[str]:
     if not lines:
         lines.append(ctx.tr(locale, "rate-evidence-none"))
     return lines
+
+
+async def after_photos(ctx: Ctx, ticket: Ticket) -> tuple[OutPhoto, ...]:
+    """The first ALBUM_LIMIT after-photos, as one album. A photo that came from the platform
+    the request goes to is re-sent by its file id (no upload; it need not be downloaded yet);
+    one from another platform only once the media fetcher has stored it."""
+    rows = (await ctx.session.exec(
+        select(Photo).where(Photo.ticket_id == ticket.id, Photo.stage == "after")
+        .order_by(Photo.id))).all()
+    shown = []
+    for photo in rows:
+        same_platform = photo.platform == ctx.platform
+        if same_platform or photo.stored_path:
+            shown.append(OutPhoto(file_id=photo.file_id if same_platform else None,
+                                  media_path=photo.stored_path))
+    return tuple(shown[:ALBUM_LIMIT])
 
 
 async def rework_told(ctx: Ctx, ticket: Ticket, locale: str, level_label: str) -> str:

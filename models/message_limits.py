@@ -9,6 +9,7 @@ from __future__ import annotations
 
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
+ALBUM_LIMIT = 10  # photos in one sendMediaGroup
 ELLIPSIS = "…"
 
 

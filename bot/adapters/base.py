@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from handlers.events import AnswerButton, EditText, SendText
+from handlers.events import AnswerButton, EditText, SendPhotos, SendText
 
 
 class DeliveryError(Exception):
@@ -49,6 +49,10 @@ class Transport(Protocol):
         """Edit in place. Raising nothing when the content is unchanged."""
 
     async def answer_button(self, action: AnswerButton) -> None: ...
+
+    async def send_photos(self, action: SendPhotos, reply_to_message_id: str | None) -> str:
+        """One photo, or an album; return the (first) message id. A photo with a file_id is
+        re-sent by it; one with only a media_path is uploaded (bot.adapters.stored_photos)."""
 
     async def download_file(self, file_id: str) -> bytes:
         """The bytes behind a platform file id (Telegram: getFile, then the file URL)."""

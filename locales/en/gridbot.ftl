@@ -442,3 +442,9 @@ rate-rework-grid = the grid's workers
 history-note-accepted = accepted by the reporter
 webchat-demo-group-title = { $grid } residents
 webchat-error-too-long = The text is too long: { $count } characters, at most { $limit }. Please shorten it and send again; what you wrote is still in the box.
+## issue 8: evidence
+rate-evidence-caption = { $number }: the place after the fix
+webchat-place-nanhu-service-centre = Nanhu Community Service Centre
+webchat-place-nanhu-building-1 = Nanhu Garden, Building 1
+webchat-place-nanhu-building-2 = Nanhu Garden, Building 2
+webchat-place-nanhu-park-gate = Nanhu Park, east gate

@@ -433,3 +433,9 @@ rate-rework-grid = 本网格网格员
 history-note-accepted = 验收通过
 webchat-demo-group-title = { $grid }居民群
 webchat-error-too-long = 文字太长了：{ $count } 字，最多 { $limit } 字。请删减后再发送，已写的内容还在输入框里。
+## issue 8: evidence
+rate-evidence-caption = { $number } 办结后的现场照片
+webchat-place-nanhu-service-centre = 南湖社区服务站
+webchat-place-nanhu-building-1 = 南湖花园1号楼
+webchat-place-nanhu-building-2 = 南湖花园2号楼
+webchat-place-nanhu-park-gate = 南湖公园东门

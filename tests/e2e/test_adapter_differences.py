@@ -59,7 +59,7 @@ def _aiogram_translator(bot_id: int):
 
 
 @pytest.fixture(params=["aiogram", "ptb"])
-async def adapter(request, emu):
+async def adapter(request, emu, tmp_path):
     settings = Settings(_env_file=None, bot_token=TOKEN, telegram_api_url=emu.base_url)
     if request.param == "aiogram":
         from bot.adapters.aiogram.runtime import build_bot
@@ -67,7 +67,7 @@ async def adapter(request, emu):
 
         bot = build_bot(settings)
         me = await bot.get_me()
-        yield Adapter(AiogramTransport(bot), lambda: bot.get_updates(timeout=0),
+        yield Adapter(AiogramTransport(bot, tmp_path), lambda: bot.get_updates(timeout=0),
                       _aiogram_translator(me.id))
         await bot.session.close()
     else:
@@ -77,7 +77,7 @@ async def adapter(request, emu):
 
         app = build_application(settings)
         await app.initialize()
-        yield Adapter(PtbTransport(app.bot), lambda: app.bot.get_updates(timeout=0),
+        yield Adapter(PtbTransport(app.bot, tmp_path), lambda: app.bot.get_updates(timeout=0),
                       lambda update: translate(update, app.bot.id))
         await app.shutdown()
     assert not emu.internal_errors, emu.internal_errors

@@ -47,7 +47,8 @@ async def driver(request, tmp_path):
 
 
 @contextlib.asynccontextmanager
-async def _webchat(tmp_path, demo: bool = False):
+async def _webchat(tmp_path, demo: bool = False, world: bool = True):
+    """`world=False` leaves the database empty, so that `demo` seeds the demo org itself."""
     url = f"sqlite+aiosqlite:///{tmp_path}/webchat.db"
     port = _free_port()
     settings = Settings(_env_file=None, database_url=url, runtime="webchat", web_port=port,
@@ -55,8 +56,8 @@ async def _webchat(tmp_path, demo: bool = False):
     await prepare_database(url)
     engine = make_engine(url)
     deps = Deps(make_session_factory(engine), Clock(), Config())
-    world = await build_world(deps, platform="webchat")
-    users = {name: getattr(world, name).user.id for name in NAMES}
+    people = await build_world(deps, platform="webchat") if world else None
+    users = {name: getattr(people, name).user.id for name in NAMES} if people else {}
     task = asyncio.create_task(run(settings))
     base = f"http://127.0.0.1:{port}"
     async with aiohttp.ClientSession() as http:
@@ -68,7 +69,7 @@ async def _webchat(tmp_path, demo: bool = False):
             if task.done():
                 task.result()
             await asyncio.sleep(0.05)
-    driver = WebchatDriver(base, deps, users, world.group_chat)
+    driver = WebchatDriver(base, deps, users, people.group_chat if people else "")
     try:
         yield driver
     finally:

@@ -18,8 +18,9 @@ from tests.e2e.harness import Stage
 @dataclass
 class Msg:
     id: int
-    text: str
+    text: str  # a photo's caption
     buttons: list[str]
+    photo: bool = False
 
 
 class EmulatorDriver:
@@ -34,9 +35,10 @@ class EmulatorDriver:
 
     def bot_messages(self, chat) -> list[Msg]:
         return [
-            Msg(m["message_id"], m.get("text", ""),
+            Msg(m["message_id"], m.get("text", m.get("caption", "")),
                 [b["callback_data"] for row in m.get("reply_markup", {}).get(
-                    "inline_keyboard", []) for b in row if "callback_data" in b])
+                    "inline_keyboard", []) for b in row if "callback_data" in b],
+                photo="photo" in m)
             for m in self.emu.bot_messages(chat)
         ]
 
@@ -83,7 +85,8 @@ class WebchatDriver:
                                   params={"as": viewer}) as response:
             rows = await response.json()
         self._cache[str(chat)] = [
-            Msg(r["id"], r["text"], [b["data"] for line in r["buttons"] for b in line])
+            Msg(r["id"], r["text"], [b["data"] for line in r["buttons"] for b in line],
+                photo=r["photo_url"] is not None)
             for r in rows if r["from"]["is_bot"]
         ]
 

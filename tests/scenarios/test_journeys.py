@@ -57,6 +57,10 @@ async def test_report_take_resolve_rate(driver):
     await d.press("worker", d.private("worker"), receipt, "cv:done:", answer=False)
     rate = await wait_msg(d, d.private("resident"), "请评价")
     assert rate.buttons == ["rt:1:4", "rt:1:3", "rt:1:2", "rt:1:1"]
+    # She sees the after-photo itself, just before the request (the sender keeps the order).
+    shown = d.bot_messages(d.private("resident"))
+    before_rate = shown[[m.id for m in shown].index(rate.id) - 1]
+    assert before_rate.photo and before_rate.text == "G0102-0001 办结后的现场照片"
     await d.press("resident", d.private("resident"), rate, "rt:1:3")
     await wait_msg(d, d.group, "评价：良好")
     [ticket] = await tickets(d)

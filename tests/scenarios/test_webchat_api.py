@@ -130,3 +130,27 @@ async def test_a_whole_telegram_message_is_taken_and_a_longer_one_refused_kindly
                     error = (await response.json())["error"]
                     assert error.startswith("文字太长了：4,400 字，最多 4,096 字。")
                     assert "刷新" not in error
+
+
+async def test_location_presets_are_the_persons_own_community(tmp_path):
+    """The demo's two communities: a 南湖 resident must not be offered 四海's places."""
+    nanhu = ["place-nanhu-service-centre", "place-nanhu-building-1", "place-nanhu-building-2",
+             "place-nanhu-park-gate"]
+    sihai = ["place-service-centre", "place-building-1", "place-building-2",
+             "place-building-3", "place-building-4", "place-bungalows-east"]
+    async with _webchat(tmp_path, demo=True, world=False) as web, \
+            aiohttp.ClientSession(web.base) as http:
+        for who, expected, default in (("chen-ayi", nanhu, "place-nanhu-building-1"),
+                                       ("zhou-qiang", nanhu, "place-nanhu-building-1"),
+                                       ("wang-xiulan", sihai, "place-building-3"),
+                                       ("zhao-weidong", sihai, "place-building-3")):
+            async with http.get("/api/places", params={"as": who}) as response:
+                assert response.status == 200
+                places = await response.json()
+            assert [p["key"] for p in places] == expected, who
+            assert [p["key"] for p in places if p.get("default")] == [default], who
+        strings = await (await http.get("/api/strings")).json()
+        assert strings["strings"]["webchat-place-nanhu-building-1"] == "南湖花园1号楼"
+        async with http.get("/api/places", params={"as": "nobody"}) as response:
+            assert response.status == 404
+            assert "Traceback" not in await response.text()

@@ -31,6 +31,12 @@ class FakeTransport:
         self.calls.append(("send", action.chat_id, action.text))
         return str(self._next_id)
 
+    async def send_photos(self, action, reply_to):
+        self._maybe_fail()
+        self._next_id += 1
+        self.calls.append(("photos", action.chat_id, action.caption))
+        return str(self._next_id)
+
     async def edit_text(self, action: EditText, message_id: str):
         self._maybe_fail()
         self.calls.append(("edit", message_id, action.text))

@@ -33,6 +33,7 @@ from models.types import TEXT_LIMIT
 from web.webchat import PLATFORM, directory
 from web.webchat.hub import Hub
 from web.webchat.inbound import compose, to_event
+from web.webchat.places import places_for
 from web.webchat.tables import WebchatMessage
 from web.webchat.transport import WebchatTransport
 from web.webchat.uploads import Uploads
@@ -103,6 +104,14 @@ async def list_chats(state: State, identity: Identity) -> list[dict]:
     chats.append({"id": identity, "title": locales.t(locale, "webchat-bot-chat"),
                   "kind": "private"})
     return chats
+
+
+@router.get("/api/places")
+async def places(state: State, identity: Identity) -> list[dict]:
+    """The location presets of the person's own community (web/webchat/demo_places.yaml)."""
+    member = await _member(state, identity)
+    async with state.deps.session_factory() as s:
+        return await places_for(s, member)
 
 
 @router.get("/api/chats/{chat_id}/messages")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import secrets
 from dataclasses import asdict
 
 from sqlmodel import select
 
 from bot.adapters.base import MessageGone
-from handlers.events import AnswerButton, EditText, SendText
+from bot.adapters.stored_photos import read_stored
+from handlers.events import AnswerButton, EditText, OutPhoto, SendPhotos, SendText
 from models.clock import Clock
 from web.webchat import BOT_ID, PLATFORM
 from web.webchat.directory import audience
@@ -50,6 +52,39 @@ class WebchatTransport:
             who = await audience(s, action.chat_id)
         await self._hub.publish({"type": "message", "message": view}, who)
         return str(view["id"])
+
+    async def send_photos(self, action: SendPhotos, reply_to_message_id: str | None) -> str:
+        """Shown like a resident's album: one row per photo sharing a media group id, the
+        caption on the first."""
+        file_ids = [self._file_id(photo) for photo in action.media]
+        group_id = f"wcg-{secrets.token_hex(8)}" if len(file_ids) > 1 else None
+        async with self._sessions() as s, s.begin():
+            quoted = await _existing(s, reply_to_message_id, action.chat_id)
+            rows = [
+                WebchatMessage(chat_id=action.chat_id, sender_id=BOT_ID,
+                               sender_name=self._bot_name,
+                               text=action.caption if index == 0 else "", file_id=file_id,
+                               media_group_id=group_id,
+                               reply_to_id=quoted.id if quoted and index == 0 else None,
+                               created_at=self._clock.now())
+                for index, file_id in enumerate(file_ids)
+            ]
+            s.add_all(rows)
+            await s.flush()
+            views = [message_view(row, self._timezone, quoted if i == 0 else None)
+                     for i, row in enumerate(rows)]
+            who = await audience(s, action.chat_id)
+        for view in views:
+            await self._hub.publish({"type": "message", "message": view}, who)
+        return str(views[0]["id"])
+
+    def _file_id(self, photo: OutPhoto) -> str:
+        """Our own upload is shown again as it is; a stored copy becomes an upload."""
+        if photo.file_id and self._uploads.path(photo.file_id) is not None:
+            return photo.file_id
+        if photo.media_path:
+            return self._uploads.save(read_stored(self._uploads.media_dir, photo.media_path))
+        raise MessageGone(f"no file {photo.file_id}")
 
     async def edit_text(self, action: EditText, message_id: str) -> None:
         async with self._sessions() as s, s.begin():

@@ -11,6 +11,7 @@ _FILE_ID = re.compile(r"^wc-[A-Za-z0-9_-]{16,64}$")
 
 class Uploads:
     def __init__(self, root: Path) -> None:
+        self.media_dir = root  # GRIDBOT_MEDIA_DIR: the media fetcher's stored copies
         self.root = root / "webchat-uploads"
 
     def save(self, data: bytes) -> str:

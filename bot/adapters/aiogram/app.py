@@ -30,7 +30,7 @@ async def serve(settings: Settings, clock: Clock | None = None) -> None:
     try:
         me = await startup.required("getMe", bot.get_me, classify, settings)
         core.deps.config.bot_username = me.username
-        await start_background(core, {PLATFORM: AiogramTransport(bot)})
+        await start_background(core, {PLATFORM: AiogramTransport(bot, settings.media_dir)})
         # The menu is cosmetic: a Bot API server without setMyCommands must not stop the bot.
         cosmetic.start("setMyCommands", partial(set_commands, bot, settings.default_locale))
         dispatcher = build_dispatcher(core.deps, me.id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -16,13 +17,20 @@ from aiogram.exceptions import (
     TelegramServerError,
     TelegramUnauthorizedError,
 )
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
+from aiogram.types import (
+    BufferedInputFile,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputMediaPhoto,
+    ReplyParameters,
+)
 from python_socks import ProxyError
 
 from bot.adapters.base import RetryAfter, TransientError, Undeliverable
 from bot.adapters.startup import Failure
+from bot.adapters.stored_photos import photo_source
 from bot.adapters.telegram_common import PLATFORM, bad_request_error
-from handlers.events import AnswerButton, EditText, Keyboard, SendText
+from handlers.events import AnswerButton, EditText, Keyboard, SendPhotos, SendText
 
 
 def _markup(buttons: Keyboard) -> InlineKeyboardMarkup | None:
@@ -52,6 +60,12 @@ async def _mapped_errors():
         raise TransientError(str(exc)) from exc
 
 
+def _reply(message_id: str | None) -> ReplyParameters | None:
+    if not message_id:
+        return None
+    return ReplyParameters(message_id=int(message_id), allow_sending_without_reply=True)
+
+
 def classify(exc: BaseException) -> Failure | None:
     """aiogram's exceptions read for the start-up retries (bot/adapters/startup.py)."""
     if isinstance(exc, TelegramRetryAfter):
@@ -72,15 +86,12 @@ def classify(exc: BaseException) -> Failure | None:
 class AiogramTransport:
     platform = PLATFORM
 
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, media_dir: Path = Path("./media")) -> None:
         self.bot = bot
+        self.media_dir = media_dir
 
     async def send_text(self, action: SendText, reply_to_message_id: str | None) -> str:
-        reply = (
-            ReplyParameters(message_id=int(reply_to_message_id), allow_sending_without_reply=True)
-            if reply_to_message_id
-            else None
-        )
+        reply = _reply(reply_to_message_id)
         async with _mapped_errors():
             message = await self.bot.send_message(
                 chat_id=int(action.chat_id),
@@ -90,6 +101,25 @@ class AiogramTransport:
             )
             return str(message.message_id)
         return ""  # not reached: errors are raised above
+
+    async def send_photos(self, action: SendPhotos, reply_to_message_id: str | None) -> str:
+        media = [self._photo(p) for p in action.media]
+        caption, reply = action.caption or None, _reply(reply_to_message_id)
+        async with _mapped_errors():
+            if len(media) == 1:
+                message = await self.bot.send_photo(chat_id=int(action.chat_id), photo=media[0],
+                                                    caption=caption, reply_parameters=reply)
+                return str(message.message_id)
+            album = [InputMediaPhoto(media=m, caption=caption if i == 0 else None)
+                     for i, m in enumerate(media)]
+            messages = await self.bot.send_media_group(chat_id=int(action.chat_id), media=album,
+                                                       reply_parameters=reply)
+            return str(messages[0].message_id)
+        return ""  # not reached: errors are raised above
+
+    def _photo(self, photo) -> str | BufferedInputFile:
+        source = photo_source(photo, self.media_dir)
+        return source if isinstance(source, str) else BufferedInputFile(source, "photo.jpg")
 
     async def edit_text(self, action: EditText, message_id: str) -> None:
         async with _mapped_errors():

@@ -26,7 +26,7 @@ async def serve(settings: Settings, clock: Clock | None = None) -> None:
         await startup.required("getMe", app.initialize, classify, settings)
         me = app.bot.bot
         core.deps.config.bot_username = me.username
-        await start_background(core, {PLATFORM: PtbTransport(app.bot)})
+        await start_background(core, {PLATFORM: PtbTransport(app.bot, settings.media_dir)})
         # The menu is cosmetic: a Bot API server without setMyCommands must not stop the bot.
         cosmetic.start("setMyCommands", partial(set_commands, app, settings.default_locale))
         app.add_handler(update_handler(core.deps, me.id))

@@ -5,15 +5,23 @@ from __future__ import annotations
 import datetime as dt
 import warnings
 from contextlib import asynccontextmanager
+from pathlib import Path
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputMediaPhoto,
+    ReplyParameters,
+)
 from telegram import error as tg
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.adapters.base import RetryAfter, TransientError, Undeliverable
 from bot.adapters.startup import Failure
+from bot.adapters.stored_photos import photo_source
 from bot.adapters.telegram_common import PLATFORM, bad_request_error
-from handlers.events import AnswerButton, EditText, Keyboard, SendText
+from handlers.events import AnswerButton, EditText, Keyboard, SendPhotos, SendText
 
 
 def _markup(buttons: Keyboard) -> InlineKeyboardMarkup | None:
@@ -30,6 +38,12 @@ def retry_seconds(exc: tg.RetryAfter) -> float:
         warnings.simplefilter("ignore", PTBDeprecationWarning)
         value = exc.retry_after
     return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
+
+
+def _reply(message_id: str | None) -> ReplyParameters | None:
+    if not message_id:
+        return None
+    return ReplyParameters(int(message_id), allow_sending_without_reply=True)
 
 
 @asynccontextmanager
@@ -69,15 +83,12 @@ def classify(exc: BaseException) -> Failure | None:
 class PtbTransport:
     platform = PLATFORM
 
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, media_dir: Path = Path("./media")) -> None:
         self.bot = bot
+        self.media_dir = media_dir
 
     async def send_text(self, action: SendText, reply_to_message_id: str | None) -> str:
-        reply = (
-            ReplyParameters(int(reply_to_message_id), allow_sending_without_reply=True)
-            if reply_to_message_id
-            else None
-        )
+        reply = _reply(reply_to_message_id)
         async with _mapped_errors():
             message = await self.bot.send_message(
                 chat_id=int(action.chat_id),
@@ -86,6 +97,22 @@ class PtbTransport:
                 reply_parameters=reply,
             )
             return str(message.message_id)
+        return ""  # not reached: errors are raised above
+
+    async def send_photos(self, action: SendPhotos, reply_to_message_id: str | None) -> str:
+        # PTB uploads bytes itself (multipart, attach:// for an album's items).
+        media = [photo_source(p, self.media_dir) for p in action.media]
+        caption, reply = action.caption or None, _reply(reply_to_message_id)
+        async with _mapped_errors():
+            if len(media) == 1:
+                message = await self.bot.send_photo(chat_id=int(action.chat_id), photo=media[0],
+                                                    caption=caption, reply_parameters=reply)
+                return str(message.message_id)
+            album = [InputMediaPhoto(m, caption=caption if i == 0 else None)
+                     for i, m in enumerate(media)]
+            messages = await self.bot.send_media_group(chat_id=int(action.chat_id), media=album,
+                                                       reply_parameters=reply)
+            return str(messages[0].message_id)
         return ""  # not reached: errors are raised above
 
     async def edit_text(self, action: EditText, message_id: str) -> None:

@@ -47,6 +47,7 @@ export const api = {
   strings: () => call("GET", "/api/strings"),
   identities: () => call("GET", "/api/identities"),
   chats: (me) => call("GET", "/api/chats", { params: { as: me } }),
+  places: (me) => call("GET", "/api/places", { params: { as: me } }),
   history: (me, chat, limit) =>
     call("GET", `/api/chats/${encodeURIComponent(chat)}/messages`, { params: { as: me, limit } }),
   send: (me, chat, form) =>

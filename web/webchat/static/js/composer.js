@@ -109,14 +109,14 @@ export function composer(chat, { onSent }) {
 
   function pickLocation() {
     togglePanel(false);
-    let chosen = PLACES.find((p) => p.key === "place-building-3");
+    let chosen = PLACES.find((p) => p.default) || PLACES[0];
     const lat = h("input.coord", {
       type: "number", step: "any", min: "-90", max: "90", inputmode: "decimal",
-      testid: "location-lat", "aria-label": S("latitude"), value: String(chosen.lat),
+      testid: "location-lat", "aria-label": S("latitude"), value: chosen ? String(chosen.lat) : "",
     });
     const lon = h("input.coord", {
       type: "number", step: "any", min: "-180", max: "180", inputmode: "decimal",
-      testid: "location-lon", "aria-label": S("longitude"), value: String(chosen.lon),
+      testid: "location-lon", "aria-label": S("longitude"), value: chosen ? String(chosen.lon) : "",
     });
     const rows = PLACES.map((place) => h("button.place", {
       type: "button", testid: "location-preset",

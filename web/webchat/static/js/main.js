@@ -6,6 +6,7 @@ import { chatView } from "./chat.js";
 import { chatListView } from "./chatlist.js";
 import { clockMoved, onClockMoved, startClock } from "./clock.js";
 import { identityView } from "./identity.js";
+import { loadPlaces } from "./places.js";
 import {
   app, chatById, forgetIdentity, lastRead, markRead, rememberIdentity, storedIdentity,
 } from "./state.js";
@@ -62,7 +63,7 @@ function show() {
 }
 
 async function loadChats() {
-  const chats = await api.chats(app.me.id);
+  const [chats] = await Promise.all([api.chats(app.me.id), loadPlaces(app.me.id)]);
   const seen = lastRead();
   const previous = new Map(app.chats.map((c) => [c.id, c]));
   app.chats = await Promise.all(chats.map(async (chat) => {

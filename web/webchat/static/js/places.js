@@ -1,15 +1,16 @@
-// Preset points near 四海社区 (朝阳市双塔区) for the location picker; no map tiles are fetched.
+// The location picker's presets: the places of the person's own community, served by the
+// webchat API from web/webchat/demo_places.yaml (a 南湖 resident sees 南湖's places, not
+// 四海's). No map tiles are fetched.
 
+import { api } from "./api.js";
 import { S } from "./ui.js";
 
-export const PLACES = [
-  { key: "place-service-centre", lat: 41.574, lon: 120.4484 },
-  { key: "place-building-1", lat: 41.5736, lon: 120.4489 },
-  { key: "place-building-2", lat: 41.5734, lon: 120.4494 },
-  { key: "place-building-3", lat: 41.5731, lon: 120.4498 },
-  { key: "place-building-4", lat: 41.5727, lon: 120.4503 },
-  { key: "place-bungalows-east", lat: 41.5719, lon: 120.4516 },
-];
+export let PLACES = [];
+
+/** Load the presets for this identity (on start and on every switch of person). */
+export async function loadPlaces(me) {
+  PLACES = await api.places(me);
+}
 
 const NEAR = 0.00015; // about 15 m: close enough to call it the same place
 
