@@ -25,6 +25,7 @@ from models.clock import Clock
 from models.db import make_engine, make_session_factory
 from models.migrate import upgrade_async
 from models.sla_parse import PolicyError
+from scheduler.lease import Lease
 from scheduler.running import JobRuns
 from scheduler.setup import build_scheduler
 
@@ -43,6 +44,7 @@ class Core:
     scheduler: object | None = None
     tasks: list[asyncio.Task] = field(default_factory=list)
     job_runs: JobRuns = field(default_factory=JobRuns)
+    lease: Lease | None = None  # who runs the digests among processes (scheduler/lease.py)
 
 
 async def prepare_database(url: str) -> None:
@@ -99,7 +101,8 @@ async def start_background(
         log.info("inbox.replayed_on_start", count=replayed)
     core.tasks.append(asyncio.create_task(core.sender.run_forever(), name="sender"))
     core.tasks.append(asyncio.create_task(core.media.run_forever(), name="media"))
-    core.scheduler = build_scheduler(deps, core.job_runs)
+    core.lease = Lease(core.engine)
+    core.scheduler = build_scheduler(deps, core.job_runs, core.lease)
     core.scheduler.start()
 
 
@@ -135,6 +138,8 @@ async def stop(core: Core, grace_seconds: float = 10) -> None:
                 await task
     if core.scheduler is not None and core.scheduler.running:
         core.scheduler.shutdown(wait=False)
+    if core.lease is not None:
+        await core.lease.release()  # the other processes need not wait for a keep-alive
     await core.engine.dispose()
 
 

@@ -9,6 +9,8 @@ sends a report twice. That is what makes these choices safe:
   any group of the area was bound (a brand-new deployment's first start sends nothing old).
 - misfire_grace_time=None: a tick however late (a laptop waking at 23:00) still runs, instead
   of the default 5 minutes after which the day's report would be silently lost.
+- with several processes on one PostgreSQL database, only the lease holder runs them
+  (scheduler.lease); a process that takes the lease over catches up at once.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from handlers.context import Deps
 from handlers.digest import DAILY_AT, daily_digest, monthly_digest, weekly_digest
+from scheduler.lease import LEASE_CHECK, Lease
 
 Report = Callable[[Deps, datetime], Awaitable[int]]
 
@@ -31,19 +34,31 @@ DIGEST_JOBS: tuple[tuple[str, Report, dict[str, object]], ...] = (
 )
 
 
-async def run_digest(report: Report, deps: Deps) -> int:
-    """The job itself: the period comes from the injected clock at the moment it runs."""
+async def run_digest(report: Report, deps: Deps, lease: Lease | None = None) -> int:
+    """The job itself: the period comes from the injected clock at the moment it runs; a
+    process that does not hold the lease leaves it to the one that does."""
+    if lease is not None and not await lease.held():
+        return 0
     return await report(deps, deps.clock.now())
 
 
-def register_digest_jobs(scheduler, deps: Deps, *, catch_up: bool = True) -> None:
+async def keep_lease(lease: Lease, deps: Deps) -> int:
+    """Check the lease; on taking it over, send what the former holder left unsent."""
+    was_holding = lease.holding
+    if not await lease.held() or was_holding:
+        return 0
+    return sum([await report(deps, deps.clock.now()) for _id, report, _fields in DIGEST_JOBS])
+
+
+def register_digest_jobs(scheduler, deps: Deps, *, catch_up: bool = True,
+                         lease: Lease | None = None) -> None:
     timezone = ZoneInfo(deps.config.timezone)
     for job_id, report, fields in DIGEST_JOBS:
         first_run = {"next_run_time": datetime.now(UTC)} if catch_up else {}
         scheduler.add_job(
             run_digest,
             CronTrigger(timezone=timezone, **fields),
-            args=[report, deps],
+            args=[report, deps, lease],
             id=job_id,
             replace_existing=True,
             coalesce=True,
@@ -51,3 +66,6 @@ def register_digest_jobs(scheduler, deps: Deps, *, catch_up: bool = True) -> Non
             misfire_grace_time=None,
             **first_run,
         )
+    if lease is not None and lease.shared:
+        scheduler.add_job(keep_lease, "interval", seconds=LEASE_CHECK.total_seconds(),
+                          args=[lease, deps], id="digest-lease", replace_existing=True)

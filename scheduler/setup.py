@@ -11,6 +11,7 @@ from handlers.context import Deps
 from handlers.resolve_step import expire_steps
 from handlers.sla_sweep import sweep
 from scheduler.digests import register_digest_jobs
+from scheduler.lease import Lease
 from scheduler.running import JobRuns
 
 # Set on purpose:
@@ -22,7 +23,8 @@ from scheduler.running import JobRuns
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}
 
 
-def build_scheduler(deps: Deps, runs: JobRuns | None = None) -> AsyncIOScheduler:
+def build_scheduler(deps: Deps, runs: JobRuns | None = None,
+                    lease: Lease | None = None) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=deps.config.timezone, job_defaults=JOB_DEFAULTS)
     scheduler.add_job(
         bus.replay_pending,
@@ -40,8 +42,10 @@ def build_scheduler(deps: Deps, runs: JobRuns | None = None) -> AsyncIOScheduler
     scheduler.add_job(expire_steps, "interval", minutes=1, args=[deps], id="resolve-steps",
                       replace_existing=True)
     # 日报告 18:00, 周报告 Monday, 月报告 the 1st; a report missed while the bot was down goes out
-    # at start (each is recorded once sent, so a second start sends nothing again).
-    register_digest_jobs(scheduler, deps)
+    # at start (each is recorded once sent, so a second start sends nothing again). With
+    # several processes on PostgreSQL only the lease holder runs them (scheduler/lease.py);
+    # the sweep and the step expiry above run everywhere (they lock what they take).
+    register_digest_jobs(scheduler, deps, lease=lease)
     if runs is not None:
         runs.track_all(scheduler)
     return scheduler
