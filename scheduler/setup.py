@@ -11,6 +11,7 @@ from handlers.context import Deps
 from handlers.resolve_step import expire_steps
 from handlers.sla_sweep import sweep
 from scheduler.digests import register_digest_jobs
+from scheduler.retention import register_retention_job
 from scheduler.running import JobRuns
 
 # Set on purpose:
@@ -42,6 +43,7 @@ def build_scheduler(deps: Deps, runs: JobRuns | None = None) -> AsyncIOScheduler
     # 日报告 18:00, 周报告 Monday, 月报告 the 1st; a report missed while the bot was down goes out
     # at start (each is recorded once sent, so a second start sends nothing again).
     register_digest_jobs(scheduler, deps)
+    register_retention_job(scheduler, deps)  # daily, only when a retention is set
     if runs is not None:
         runs.track_all(scheduler)
     return scheduler

@@ -132,3 +132,27 @@ def prune_report_zero():
     from handlers.retention import PruneReport
 
     return PruneReport()
+
+
+async def test_the_daily_job_runs_at_night_only_when_a_retention_is_set(deps, tmp_path):
+    from dataclasses import replace
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from scheduler.setup import build_scheduler
+
+    assert build_scheduler(deps).get_job("retention") is None, "unset: keep forever"
+    world, script, media = await build_world(deps), Script(), tmp_path / "media"
+    old = await _closed_ticket_with_photos(deps, script, world, media)
+    deps.clock.advance(hours=31 * DAY)
+    deps.config = replace(deps.config, retention_days_photos=30, retention_days_resolved=30,
+                          media_dir=str(media))
+
+    job = build_scheduler(deps).get_job("retention")
+    shanghai = ZoneInfo("Asia/Shanghai")
+    fire = job.trigger.get_next_fire_time(None, datetime(2026, 12, 1, 12, 0, tzinfo=shanghai))
+    assert fire == datetime(2026, 12, 2, 3, 30, tzinfo=shanghai)
+    report = await job.func(*job.args)
+    assert (report.photos, report.files, report.tickets) == (2, 2, 1)
+    assert (await ticket(deps, old.number)).anonymised_at is not None
+    assert not list(media.rglob("*.jpg"))
