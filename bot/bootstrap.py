@@ -77,6 +77,9 @@ def build_core(settings: Settings, clock: Clock | None = None) -> Core:
         bot_username=settings.bot_username,
         timezone=settings.timezone,
         sla_policy=str(settings.sla_policy) if settings.sla_policy else None,
+        retention_days_photos=settings.retention_days_photos,
+        retention_days_resolved=settings.retention_days_resolved,
+        media_dir=str(settings.media_dir),
     )
     policy = check_policy(config.sla_policy)
     deps = Deps(make_session_factory(engine), clock or Clock(), config)

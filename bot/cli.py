@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from bot.cli_data import backup, prune, restore
 from bot.cli_errors import OperatorGroup, settings_error
 from bot.cli_invite import invite_app
 
@@ -33,6 +34,9 @@ org_app = typer.Typer(help="The organisation: areas, departments, staff / 组织
 app.add_typer(db_app, name="db")
 app.add_typer(org_app, name="org")
 app.add_typer(invite_app, name="invite")  # bot/cli_invite.py: create, list, revoke
+app.command()(backup)  # bot/cli_data.py: backups and retention
+app.command()(restore)
+app.command()(prune)
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:

@@ -59,6 +59,12 @@ class Settings(BaseSettings):
     duplicate_window_hours: float = Field(default=24.0, ge=0)
     duplicate_radius_m: float = Field(default=250.0, gt=0)
 
+    # Retention (`gridbot prune`, and a daily job): unset keeps everything forever. Photos:
+    # delete the files of tickets finished this many days ago. Resolved: blank the personal
+    # text of finished tickets after this many days (numbers, categories, times stay).
+    retention_days_photos: int | None = Field(default=None, gt=0)
+    retention_days_resolved: int | None = Field(default=None, gt=0)
+
     # Logging: INFO shows what aiogram, PTB, APScheduler and we do, one line per event; json is
     # for log shippers. Never secrets or residents' words at any level up to INFO.
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

@@ -35,6 +35,10 @@ class Config:
     # A window of 0 turns the check off.
     duplicate_window_hours: float = 24.0
     duplicate_radius_m: float = 250.0
+    # Retention (handlers/retention.py): None keeps forever. The photo files live here.
+    retention_days_photos: int | None = None
+    retention_days_resolved: int | None = None
+    media_dir: str = "./media"
 
 
 @dataclass

@@ -59,6 +59,8 @@ class Ticket(SQLModel, table=True):
     reporter_named: bool = False
     # Reported in a private chat with the bot: its words are masked fully in groups.
     private_report: bool = False
+    # Retention (models/retention.py): when this finished ticket's personal text was blanked.
+    anonymised_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
 
 
 class TicketEvent(SQLModel, table=True):
@@ -91,6 +93,8 @@ class Photo(SQLModel, table=True):
     )
     last_error: str | None = Field(default=None, max_length=500)
     created_at: datetime = Field(sa_column=utc_column(nullable=False))
+    # Retention: the file was deleted (stored_path cleared); the row stays for the counts.
+    pruned_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
 
 
 class SlaStep(SQLModel, table=True):

@@ -12,6 +12,7 @@ from handlers.resolve_step import expire_steps
 from handlers.sla_sweep import sweep
 from scheduler.digests import register_digest_jobs
 from scheduler.lease import Lease
+from scheduler.retention import register_retention_job
 from scheduler.running import JobRuns
 
 # Set on purpose:
@@ -46,6 +47,7 @@ def build_scheduler(deps: Deps, runs: JobRuns | None = None,
     # several processes on PostgreSQL only the lease holder runs them (scheduler/lease.py);
     # the sweep and the step expiry above run everywhere (they lock what they take).
     register_digest_jobs(scheduler, deps, lease=lease)
+    register_retention_job(scheduler, deps)  # daily, only when a retention is set
     if runs is not None:
         runs.track_all(scheduler)
     return scheduler
