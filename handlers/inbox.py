@@ -39,6 +39,15 @@ async def store_batch(events: Sequence[Inbound], deps: Deps) -> list[tuple[int, 
     return [(new[e.update_key], e) for e in events if e.update_key in new]
 
 
+async def store_unbroken(events: Sequence[Inbound], deps: Deps) -> list[tuple[int, Inbound]]:
+    """store_batch, not cut off in the middle by a stop (a half-done database call can leave
+    the connection hanging): it runs as its own task in deps.in_flight, which stop waits for."""
+    store = asyncio.ensure_future(store_batch(events, deps))
+    deps.in_flight.add(store)
+    store.add_done_callback(deps.in_flight.discard)
+    return await asyncio.shield(store)
+
+
 def start_handling(stored: Sequence[tuple[int, Inbound]], deps: Deps) -> list[asyncio.Task]:
     """Handle stored updates in the background; each waits for one of deps.handling_slots.
 
