@@ -13,6 +13,7 @@ from pathlib import Path
 import structlog
 
 from bot.adapters.base import Transport
+from bot.adapters.webhook import require_secret as require_webhook_secret
 from bot.database_url import check_database_url, connect_errors, unreachable
 from bot.errors import OperatorError
 from bot.holiday_check import warn_if_holiday_data_missing
@@ -160,6 +161,7 @@ async def run(settings: Settings, clock: Clock | None = None) -> None:
     """`gridbot run`: migrate, then serve the configured runtime until cancelled."""
     if settings.runtime in TELEGRAM_RUNTIMES:
         settings.require_token()
+        require_webhook_secret(settings)  # before the database: forged updates never get in
     # The policy before the database: a typo in it should not wait for a migration.
     check_policy(str(settings.sla_policy) if settings.sla_policy else None)
     await prepare_database(settings.database_url)

@@ -1,9 +1,15 @@
 """The bus: store each inbound event, then route it to its handler in its own transaction.
 
 Two transactions on purpose. The first makes the update durable (and deduplicated by its
-platform key) before anything can fail; the second does the work and writes the outbox. If
-the second fails or the process dies in between, the inbox row stays pending and
-`replay_pending` runs it again: a report that arrived becomes a ticket.
+platform key) before anything can fail, and before the platform is told we have it; the
+second does the work and writes the outbox. If the second fails or the process dies in
+between, the inbox row stays pending and `replay_pending` runs it again: a report that
+arrived becomes a ticket. Long polling stores a whole batch in the first (handlers/inbox.py),
+so a report costs one handling transaction plus a hundredth of a store.
+
+At most deps.handling_slots updates are handled at once (backpressure, not pool timeouts),
+and the handling transaction claims its inbox row (FOR UPDATE SKIP LOCKED on PostgreSQL,
+BEGIN IMMEDIATE on SQLite): a replay and a live handler never both handle one update.
 """
 
 from __future__ import annotations
@@ -12,12 +18,13 @@ import asyncio
 from datetime import timedelta
 
 import structlog
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from sqlmodel import select
 
 from handlers import router
 from handlers.context import Ctx, Deps
-from handlers.events import ButtonPress, Inbound, MessageIn, from_json, to_json
+from handlers.events import ButtonPress, Inbound, MessageIn, from_json
+from handlers.inbox import store_batch
 from handlers.members import ensure_member
 from handlers.outbox import write_outbox
 from models.lifecycle import DomainError
@@ -45,23 +52,22 @@ async def receive(event: Inbound, deps: Deps) -> bool:
 
 
 async def _store(event: Inbound, deps: Deps) -> int | None:
-    try:
-        async with deps.session_factory() as session, session.begin():
-            row = InboxUpdate(
-                platform=event.platform,
-                update_key=event.update_key,
-                payload=to_json(event),
-                received_at=deps.clock.now(),
-            )
-            session.add(row)
-            await session.flush()
-            return row.id
-    except IntegrityError:
+    """Store one event; None when it was stored before. A database error propagates."""
+    async with deps.handling_slots:
+        stored = await store_batch([event], deps)
+    if not stored:
         log.info("inbox.duplicate", platform=event.platform, key=event.update_key)
         return None
+    return stored[0][0]
 
 
 async def process(inbox_id: int, event: Inbound, deps: Deps) -> None:
+    """Handle a stored update, waiting for a free slot first."""
+    async with deps.handling_slots:
+        await _process(inbox_id, event, deps)
+
+
+async def _process(inbox_id: int, event: Inbound, deps: Deps) -> None:
     for attempt in range(_RACE_RETRIES):
         try:
             await _handle_once(inbox_id, event, deps)
@@ -84,9 +90,9 @@ async def process(inbox_id: int, event: Inbound, deps: Deps) -> None:
 
 async def _handle_once(inbox_id: int, event: Inbound, deps: Deps) -> None:
     async with deps.session_factory() as session, session.begin():
-        row = await session.get(InboxUpdate, inbox_id)
+        row = await _claim(session, inbox_id)
         if row is None or row.status != "pending":
-            return
+            return  # done already, or being handled right now by another task or process
         ctx = Ctx(session=session, deps=deps, platform=event.platform)
         ctx.member = await ensure_member(ctx, event.user)
         await router.route(event, ctx)
@@ -108,6 +114,17 @@ async def _refuse(inbox_id: int, event: Inbound, deps: Deps, refusal: DomainErro
         session.add(row)
 
 
+async def _claim(session, inbox_id: int) -> InboxUpdate | None:
+    """The row, locked until this transaction ends; None while another transaction holds it.
+
+    populate_existing: a row this session saw before must be re-read under the lock.
+    """
+    statement = (select(InboxUpdate).where(InboxUpdate.id == inbox_id)
+                 .with_for_update(skip_locked=True)
+                 .execution_options(populate_existing=True))
+    return (await session.exec(statement)).first()
+
+
 def reply(ctx: Ctx, event: Inbound, text: str, alert: bool = False) -> None:
     """Answer the person who acted: an alert on their button, or a reply to their message."""
     if isinstance(event, ButtonPress):
@@ -118,6 +135,13 @@ def reply(ctx: Ctx, event: Inbound, text: str, alert: bool = False) -> None:
 
 async def _record_failure(inbox_id: int, event: Inbound, deps: Deps, exc: Exception) -> None:
     log.exception("inbox.failed", inbox_id=inbox_id, error=repr(exc))
+    try:
+        await _count_failure(inbox_id, event, deps, exc)
+    except SQLAlchemyError as again:  # the database is down: the row stays pending as it is
+        log.warning("inbox.failure_not_recorded", inbox_id=inbox_id, error=repr(again))
+
+
+async def _count_failure(inbox_id: int, event: Inbound, deps: Deps, exc: Exception) -> None:
     async with deps.session_factory() as session, session.begin():
         row = await session.get(InboxUpdate, inbox_id)
         row.attempts += 1
@@ -138,18 +162,26 @@ def _is_race(exc: Exception) -> bool:
     )
 
 
+REPLAY_PAGE = 500
+
+
 async def replay_pending(deps: Deps, older_than: timedelta = timedelta(seconds=30)) -> int:
-    """Run inbox rows left pending by a crash or a failure. Called at start and on a schedule."""
+    """Run inbox rows left pending by a crash or a failure, all of them, each once per call
+    (keyset pages), as many at once as there are handling slots. Called at start and on a
+    schedule; a row a live handler holds is skipped by the claim."""
     cutoff = deps.clock.now() - older_than
-    async with deps.session_factory() as session:
-        rows = (
-            await session.exec(
-                select(InboxUpdate)
-                .where(InboxUpdate.status == "pending", InboxUpdate.received_at <= cutoff)
+    after, total = 0, 0
+    while True:
+        async with deps.session_factory() as session:
+            rows = (await session.exec(
+                select(InboxUpdate.id, InboxUpdate.payload)
+                .where(InboxUpdate.status == "pending", InboxUpdate.received_at <= cutoff,
+                       InboxUpdate.id > after)
                 .order_by(InboxUpdate.id)
-                .limit(500)
-            )
-        ).all()
-    for row in rows:
-        await process(row.id, from_json(row.payload), deps)
-    return len(rows)
+                .limit(REPLAY_PAGE)
+            )).all()
+        await asyncio.gather(*(process(i, from_json(payload), deps) for i, payload in rows))
+        total += len(rows)
+        if len(rows) < REPLAY_PAGE:
+            return total
+        after = rows[-1][0]

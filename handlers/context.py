@@ -23,6 +23,10 @@ from models.clock import Clock
 from models.message_limits import ALBUM_LIMIT, CAPTION_LIMIT, shorten
 from models.org import Member
 
+# Below the default PostgreSQL pool (5 + 10 overflow), which the sender, the media fetcher
+# and the scheduler share with the handlers; SQLite has one writer anyway.
+HANDLING_SLOTS = 8
+
 
 @dataclass
 class Config:
@@ -53,6 +57,10 @@ class Deps:
     # The tasks handling an update right now (bus.receive), so that stopping the bot can let
     # them finish: aiogram's polling stops without waiting for the handlers it started.
     in_flight: set[asyncio.Task] = field(default_factory=set)
+    # How many updates may be handled at once (handlers/bus.py). Each holds one pooled
+    # connection; more would wait for the pool and time out instead of queueing here.
+    handling_slots: asyncio.Semaphore = field(
+        default_factory=lambda: asyncio.Semaphore(HANDLING_SLOTS))
 
     def notify(self) -> None:
         for wake in self.on_commit:

@@ -61,3 +61,13 @@ def button_event(query, bot_id: int, update_id: int) -> ButtonPress:
         message_id=str(message.message_id) if message else None,
         data=query.data or "",
     )
+
+
+def update_event(update, bot_id: int):
+    """Only new messages and button presses: edits, channel posts and the rest are ignored.
+    Works on aiogram's and PTB's Update alike (same field names)."""
+    if update.message is not None:
+        return message_event(update.message, bot_id, update.update_id)
+    if update.callback_query is not None:
+        return button_event(update.callback_query, bot_id, update.update_id)
+    return None

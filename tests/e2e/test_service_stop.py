@@ -94,8 +94,9 @@ async def test_run_stops_on_sigterm_and_a_restart_loses_and_repeats_nothing(
     assert "13812345678" not in text and "声控灯" not in text
     assert all(name not in text for name in ("王阿姨", "李大爷"))
     assert {e["event"] for e in events} >= {"stop.requested", "stop.done"}
-    assert any(e["logger"].startswith(("aiogram", "telegram", "httpx")) for e in events)
     if runtime == "ptb":  # httpx logs every Bot API URL, the token in it, at INFO
+        # (aiogram's own lines came from its Dispatcher, which our polling loop replaced)
+        assert any(e["logger"].startswith(("telegram", "httpx")) for e in events)
         assert any("/bot<redacted>/getUpdates" in e["event"] for e in events)
 
 

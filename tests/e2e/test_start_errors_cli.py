@@ -93,9 +93,17 @@ async def test_webhook_port_in_use(emu, tmp_path, runtime):
         port = holder.getsockname()[1]
         code, out, err = await _gridbot_run(
             tmp_path, runtime=runtime, telegram_api_url=emu.base_url, webhook_port=str(port),
-            webhook_url=f"http://127.0.0.1:{port}/telegram/webhook")
+            webhook_url=f"http://127.0.0.1:{port}/telegram/webhook", webhook_secret="s3cret")
     sentence = _one_sentence(code, out, err)
     assert f"127.0.0.1:{port} is already in use" in sentence
     assert "GRIDBOT_WEBHOOK_PORT" in sentence
     assert "webhook.serving" not in out + err, "serving is said only after the bind succeeded"
     assert emu.calls("setWebhook") == [], "Telegram is not told to call a port we do not hold"
+
+
+async def test_webhook_without_a_secret_is_refused_in_one_sentence(emu, tmp_path):
+    code, out, err = await _gridbot_run(tmp_path, telegram_api_url=emu.base_url,
+                                        webhook_url="http://127.0.0.1:1/telegram/webhook")
+    sentence = _one_sentence(code, out, err)
+    assert "needs GRIDBOT_WEBHOOK_SECRET" in sentence
+    assert emu.calls("getMe") == [], "refused before anything starts"

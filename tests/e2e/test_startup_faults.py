@@ -95,7 +95,7 @@ async def test_set_webhook_5xx_is_retried_then_serves(emu, tmp_path, runtime):
     url = f"http://127.0.0.1:{port}/telegram/webhook"
     emu.fail_next("setWebhook", 500, times=2)
     stage = await make_stage(emu, tmp_path, runtime=runtime, webhook_url=url, webhook_port=port,
-                             startup_timeout=20)
+                             webhook_secret="s3cret", startup_timeout=20)
     stage.task = asyncio.create_task(run(stage.settings))
     try:
         await emu.wait_for(lambda: (emu.webhook_info() or {}).get("url") == url, timeout=15)

@@ -29,10 +29,10 @@ async def test_webhook_with_secret_token(emu, tmp_path, runtime):
     stage.task = asyncio.create_task(run(stage.settings))
     try:
         await emu.wait_for(lambda: emu.webhook_info() and emu.webhook_info().get("url") == url,
-                           timeout=10)
+                           timeout=30)
         assert emu.calls("setWebhook")[-1]["secret_token"] == "s3cret-Token_1"
         await emu.send_text(stage.users["resident"], stage.group, "/report 路灯不亮")
-        await emu.wait_for(lambda: stage.card("G0102-0001"), timeout=10)
+        await emu.wait_for(lambda: stage.card("G0102-0001"), timeout=30)
 
         forged = {"update_id": 777, "message": {
             "message_id": 1, "date": 1_790_000_000,

@@ -7,13 +7,7 @@ from functools import partial
 import structlog
 
 from bot.adapters import startup
-from bot.adapters.aiogram.runtime import (
-    build_bot,
-    build_dispatcher,
-    run_polling,
-    run_webhook,
-    set_commands,
-)
+from bot.adapters.aiogram.runtime import build_bot, run_polling, run_webhook, set_commands
 from bot.adapters.aiogram.transport import AiogramTransport, classify
 from bot.adapters.telegram_common import PLATFORM
 from bot.bootstrap import build_core, start_background, stop
@@ -33,12 +27,11 @@ async def serve(settings: Settings, clock: Clock | None = None) -> None:
         await start_background(core, {PLATFORM: AiogramTransport(bot, settings.media_dir)})
         # The menu is cosmetic: a Bot API server without setMyCommands must not stop the bot.
         cosmetic.start("setMyCommands", partial(set_commands, bot, settings.default_locale))
-        dispatcher = build_dispatcher(core.deps, me.id)
         log.info("aiogram.started", bot=me.username, webhook=bool(settings.webhook_url))
         if settings.webhook_url:
-            await run_webhook(bot, dispatcher, settings)
+            await run_webhook(bot, me.id, core.deps, settings)
         else:
-            await run_polling(bot, dispatcher, settings)
+            await run_polling(bot, me.id, core.deps, settings)
     finally:
         await cosmetic.close()
         await stop(core)

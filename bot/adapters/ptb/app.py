@@ -7,7 +7,7 @@ from functools import partial
 import structlog
 
 from bot.adapters import startup
-from bot.adapters.ptb.runtime import build_application, run, set_commands, update_handler
+from bot.adapters.ptb.runtime import build_application, run, set_commands
 from bot.adapters.ptb.transport import PtbTransport, classify
 from bot.adapters.telegram_common import PLATFORM
 from bot.bootstrap import build_core, start_background, stop
@@ -29,9 +29,8 @@ async def serve(settings: Settings, clock: Clock | None = None) -> None:
         await start_background(core, {PLATFORM: PtbTransport(app.bot, settings.media_dir)})
         # The menu is cosmetic: a Bot API server without setMyCommands must not stop the bot.
         cosmetic.start("setMyCommands", partial(set_commands, app, settings.default_locale))
-        app.add_handler(update_handler(core.deps, me.id))
         log.info("ptb.started", bot=me.username, webhook=bool(settings.webhook_url))
-        await run(app, settings)
+        await run(app, me.id, core.deps, settings)
     finally:
         await cosmetic.close()
         # The core first: the sender may be mid-call on app.bot, whose HTTP pools
