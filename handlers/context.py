@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 import locales
 from handlers.events import AnswerButton, EditText, Keyboard, Outbound, SendText
+from handlers.org_cache import OrgCache
 from models.clock import Clock
 from models.org import Member
 
@@ -40,6 +41,8 @@ class Deps:
     # The tasks handling an update right now (bus.receive), so that stopping the bot can let
     # them finish: aiogram's polling stops without waiting for the handlers it started.
     in_flight: set[asyncio.Task] = field(default_factory=set)
+    # The area tree and the bound groups, checked against org_version in each transaction.
+    org_cache: OrgCache = field(default_factory=OrgCache)
 
     def notify(self) -> None:
         for wake in self.on_commit:
@@ -53,6 +56,14 @@ class Ctx:
     platform: str
     member: Member | None = None
     actions: list[Outbound] = field(default_factory=list)
+    # The org_version this transaction read (handlers/org_cache.py); None: not read yet.
+    org_version: object = None
+    # Tickets created in this transaction: nothing can follow, hold or have steps on them yet,
+    # so the card and the photos skip the queries that could only come back empty.
+    fresh_tickets: set[int] = field(default_factory=set)
+    # Answers worth keeping for the rest of this transaction (the grid's workers, asked by
+    # the promise line and the no-worker notice alike).
+    memo: dict = field(default_factory=dict)
 
     @property
     def now(self):
