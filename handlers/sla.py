@@ -70,8 +70,8 @@ async def schedule(ctx: Ctx, ticket: Ticket) -> None:
     if milestone is None:
         ticket.milestone = ticket.due_at = ticket.next_due_at = None
     else:
-        # Set together after both reads: a read in between would autoflush a half-set ticket.
         start = await clock_start(ctx, ticket)
+        ticket.milestone = milestone.value  # steps_done reads the steps of this milestone
         done = await steps_done(ctx, ticket)
         _set_deadlines(ctx, ticket, milestone, start, done)
     ctx.session.add(ticket)
