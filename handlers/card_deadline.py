@@ -12,9 +12,11 @@ from zoneinfo import ZoneInfo
 
 from handlers.context import Ctx
 from handlers.members import area_chain, members_with_role
+from handlers.org_cache import AreaInfo
+from handlers.org_cache import area as org_area
 from handlers.routing import reach_staff, record_undeliverable
 from handlers.sla import clock_start, light_of, on_site_promise, rule_of
-from models.org import Area, AreaKind, Role
+from models.org import AreaKind, Role
 from models.sla import Light
 from models.ticket import Ticket
 
@@ -44,7 +46,7 @@ async def deadline_lines(ctx: Ctx, ticket: Ticket, locale: str) -> list[str]:
             lines.append(ctx.tr(locale, f"card-light-{colour.value}", mark=LIGHT_MARK[colour],
                                 milestone=milestone, due=due))
     if ticket.tier != "grid" and ticket.tier_area_id:
-        area = await ctx.session.get(Area, ticket.tier_area_id)
+        area = await org_area(ctx, ticket.tier_area_id)
         card = _tier_card(ctx, ticket)
         lines.append(ctx.tr(locale, "card-tier", area=area.name,
                             card=ctx.tr(locale, f"supervision-{card}") if card else "none"))
@@ -59,10 +61,19 @@ def _tier_card(ctx: Ctx, ticket: Ticket) -> str | None:
     return None
 
 
+async def grid_workers(ctx: Ctx, grid_id: int) -> list:
+    """The grid's workers, asked once per transaction: a new card needs them twice (the
+    no-worker notice, then the promise line in each group's locale)."""
+    key = ("workers", grid_id)
+    if key not in ctx.memo:
+        ctx.memo[key] = await members_with_role(ctx, {Role.WORKER}, grid_id)
+    return ctx.memo[key]
+
+
 async def promise_line(ctx: Ctx, ticket: Ticket, locale: str) -> str | None:
     """"网格员 杨超 将于 3 小时内到场" while that is still ahead; None once it has passed.
     A grid without a worker: the community has been told (publish_card tells it)."""
-    workers = await members_with_role(ctx, {Role.WORKER}, ticket.grid_id)
+    workers = await grid_workers(ctx, ticket.grid_id)
     if not workers:
         community = await community_of(ctx, ticket)
         return ctx.tr(locale, "card-no-worker",
@@ -79,9 +90,9 @@ async def promise_line(ctx: Ctx, ticket: Ticket, locale: str) -> str | None:
     return ctx.tr(locale, "card-promise", worker=name, within=within)
 
 
-async def community_of(ctx: Ctx, ticket: Ticket) -> Area | None:
+async def community_of(ctx: Ctx, ticket: Ticket) -> AreaInfo | None:
     for area_id in await area_chain(ctx, ticket.grid_id):
-        area = await ctx.session.get(Area, area_id)
+        area = await org_area(ctx, area_id)
         if area.kind == AreaKind.COMMUNITY:
             return area
     return None
@@ -90,12 +101,12 @@ async def community_of(ctx: Ctx, ticket: Ticket) -> Area | None:
 async def tell_community_if_no_worker(ctx: Ctx, ticket: Ticket) -> None:
     """What makes the card's "本网格暂无网格员，已告知 四海社区" true: the community's
     leaders, admins and command centre get the new ticket (staff-only)."""
-    if await members_with_role(ctx, {Role.WORKER}, ticket.grid_id):
+    if await grid_workers(ctx, ticket.grid_id):
         return
     community = await community_of(ctx, ticket)
     if community is None:
         return
-    grid = await ctx.session.get(Area, ticket.grid_id)
+    grid = await org_area(ctx, ticket.grid_id)
     receivers = await members_with_role(ctx, {Role.LEADER, Role.ADMIN, Role.COMMAND},
                                         community.id)
     for member in receivers:

@@ -11,9 +11,10 @@ from handlers.departments import HELPER, LEAD, department_label, departments_on
 from handlers.duplicates import follower_count
 from handlers.events import Button, Keyboard
 from handlers.members import groups_of_grid
+from handlers.org_cache import area as org_area
 from models.lifecycle import OPEN_STATUSES, Status
 from models.message_limits import TEXT_LIMIT, shorten
-from models.org import Area, Department, Member
+from models.org import Department, Member
 from models.privacy import public_text
 from models.ticket import Ticket
 
@@ -60,7 +61,7 @@ async def render_card(ctx: Ctx, ticket: Ticket, locale: str,
     if shown != " ".join(text.split()):
         lines.append(ctx.tr(locale, "card-full-text", number=ticket.number))
     if ticket.private_report and not staff:
-        grid = await ctx.session.get(Area, ticket.grid_id)
+        grid = await org_area(ctx, ticket.grid_id)
         lines.append(ctx.tr(locale, "card-grid", grid=grid.name))
     anonymous = ticket.private_report and not ticket.reporter_named and not staff
     lines.append(ctx.tr(
@@ -70,14 +71,16 @@ async def render_card(ctx: Ctx, ticket: Ticket, locale: str,
         else (reporter.display_name if reporter else "?"),
         time=local_time(ctx, ticket.created_at),
     ))
-    if others := await follower_count(ctx, ticket.id):
+    fresh = ticket.id in ctx.fresh_tickets  # nobody can follow it or hold it for a department
+    if not fresh and (others := await follower_count(ctx, ticket.id)):
         lines.append(ctx.tr(locale, "card-followers", count=others))
     lines.append(ctx.tr(locale, "card-status", status=ctx.tr(locale, f"status-{ticket.status}")))
     if Status(ticket.status) in OPEN_STATUSES:
         lines.extend(await deadline_lines(ctx, ticket, locale))
     if holder is not None:
         lines.append(ctx.tr(locale, "card-holder", name=holder.display_name))
-    lines.extend(await _department_lines(ctx, ticket, locale))
+    if not fresh:
+        lines.extend(await _department_lines(ctx, ticket, locale))
     if ticket.status == Status.NEW:
         if ticket.return_reason:
             lines.append(ctx.tr(locale, "return-card-reason", reason=ticket.return_reason))

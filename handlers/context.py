@@ -19,6 +19,7 @@ from handlers.events import (
     SendPhotos,
     SendText,
 )
+from handlers.org_cache import OrgCache
 from models.clock import Clock
 from models.message_limits import ALBUM_LIMIT, CAPTION_LIMIT, shorten
 from models.org import Member
@@ -61,6 +62,8 @@ class Deps:
     # connection; more would wait for the pool and time out instead of queueing here.
     handling_slots: asyncio.Semaphore = field(
         default_factory=lambda: asyncio.Semaphore(HANDLING_SLOTS))
+    # The area tree and the bound groups, checked against org_version in each transaction.
+    org_cache: OrgCache = field(default_factory=OrgCache)
 
     def notify(self) -> None:
         for wake in self.on_commit:
@@ -74,6 +77,14 @@ class Ctx:
     platform: str
     member: Member | None = None
     actions: list[Outbound] = field(default_factory=list)
+    # The org_version this transaction read (handlers/org_cache.py); None: not read yet.
+    org_version: object = None
+    # Tickets created in this transaction: nothing can follow, hold or have steps on them yet,
+    # so the card and the photos skip the queries that could only come back empty.
+    fresh_tickets: set[int] = field(default_factory=set)
+    # Answers worth keeping for the rest of this transaction (the grid's workers, asked by
+    # the promise line and the no-worker notice alike).
+    memo: dict = field(default_factory=dict)
 
     @property
     def now(self):

@@ -5,10 +5,11 @@ from __future__ import annotations
 from sqlmodel import select
 
 import locales
+from handlers import org_cache
 from handlers.context import Ctx
 from handlers.events import User
 from models.lifecycle import Capacity
-from models.org import Area, ChatGroup, Member, Role, RoleAssignment
+from models.org import Area, Member, Role, RoleAssignment
 from models.ticket import Ticket, TicketFollower
 
 STAFF_ROLES = {Role.WORKER, Role.LEADER, Role.COMMAND}
@@ -45,7 +46,7 @@ async def area_chain(ctx: Ctx, area_id: int) -> list[int]:
     current: int | None = area_id
     while current is not None and current not in chain:
         chain.append(current)
-        current = (await ctx.session.get(Area, current)).parent_id
+        current = (await org_cache.area(ctx, current)).parent_id
     return chain
 
 
@@ -117,23 +118,19 @@ RESIDENTS, STAFF_GROUP = "residents", "staff"  # ChatGroup.purpose
 
 
 async def group_for_chat(ctx: Ctx, chat_id: str,
-                         purpose: str | None = RESIDENTS) -> ChatGroup | None:
+                         purpose: str | None = RESIDENTS) -> org_cache.GroupInfo | None:
     """The residents' group bound to this chat (a staff group is no place for reports), or
-    with purpose=None whatever group it is bound as."""
-    query = select(ChatGroup).where(ChatGroup.platform == ctx.platform,
-                                    ChatGroup.chat_id == chat_id)
-    if purpose is not None:
-        query = query.where(ChatGroup.purpose == purpose)
-    return (await ctx.session.exec(query)).first()
+    with purpose=None whatever group it is bound as. A frozen copy from the org cache: to
+    change the binding, load the row (onboarding.bind)."""
+    group = await org_cache.group_of_chat(ctx, chat_id)
+    if group is None or (purpose is not None and group.purpose != purpose):
+        return None
+    return group
 
 
-async def groups_of_grid(ctx: Ctx, grid_id: int) -> list[ChatGroup]:
+async def groups_of_grid(ctx: Ctx, grid_id: int) -> list[org_cache.GroupInfo]:
     """The grid's residents' groups: where public messages (cards, confirmations) go."""
-    rows = await ctx.session.exec(
-        select(ChatGroup).where(ChatGroup.platform == ctx.platform, ChatGroup.area_id == grid_id,
-                                ChatGroup.purpose == RESIDENTS)
-    )
-    return list(rows.all())
+    return [g for g in await org_cache.groups_of_area(ctx, grid_id) if g.purpose == RESIDENTS]
 
 
 async def members_with_role(ctx: Ctx, roles: set[Role], area_id: int) -> list[Member]:

@@ -7,6 +7,7 @@ from sqlmodel import select
 from handlers.context import Ctx
 from handlers.events import MessageIn
 from handlers.members import RESIDENTS, STAFF_GROUP, group_for_chat, roles_over
+from handlers.org_cache import forget_version
 from models.invite_rules import InviteState, invite_state
 from models.lifecycle import DomainError
 from models.org import Area, ChatGroup, InviteCode, Role, RoleAssignment
@@ -106,12 +107,14 @@ async def bind(event: MessageIn, ctx: Ctx, args: str) -> None:
         raise DomainError("error-bind-staff-building", code=code)
     if not await roles_over(ctx, ctx.member, area.id) & BINDERS:
         raise DomainError("error-not-admin", code=code)
-    group = await group_for_chat(ctx, event.chat_id, purpose=None)
+    group = (await ctx.session.exec(select(ChatGroup).where(  # the row, not the cached copy
+        ChatGroup.platform == ctx.platform, ChatGroup.chat_id == event.chat_id))).first()
     if group is None:
         group = ChatGroup(platform=ctx.platform, chat_id=event.chat_id, area_id=area.id,
                           title=event.chat_title, bound_at=ctx.now)
     group.area_id, group.title = area.id, event.chat_title or group.title
     group.bound_by_member_id, group.bound_at, group.purpose = ctx.member.id, ctx.now, purpose
     ctx.session.add(group)
+    forget_version(ctx)  # the trigger bumps org_version: later lookups here see the binding
     key = "bind-done" if purpose == RESIDENTS else "bind-staff-done"
     ctx.send(event.chat_id, ctx.tr(locale, key, name=area.name, code=area.code))

@@ -17,19 +17,17 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from handlers.context import Ctx
 from handlers.events import Keyboard
 from handlers.members import STAFF_GROUP, area_chain
+from handlers.org_cache import GroupInfo, groups_of_area
 from models.message_limits import TEXT_LIMIT, shorten
-from models.org import ChatGroup, Member
+from models.org import Member
 from models.ticket import UndeliverableNotice
 
 
-async def staff_groups_of(ctx: Ctx, area_id: int) -> list[ChatGroup]:
-    rows = await ctx.session.exec(
-        select(ChatGroup).where(ChatGroup.platform == ctx.platform, ChatGroup.area_id == area_id,
-                                ChatGroup.purpose == STAFF_GROUP).order_by(ChatGroup.id))
-    return list(rows.all())
+async def staff_groups_of(ctx: Ctx, area_id: int) -> list[GroupInfo]:
+    return [g for g in await groups_of_area(ctx, area_id) if g.purpose == STAFF_GROUP]
 
 
-async def staff_groups_over(ctx: Ctx, area_id: int) -> list[ChatGroup]:
+async def staff_groups_over(ctx: Ctx, area_id: int) -> list[GroupInfo]:
     """The staff groups of the nearest area, from `area_id` up, that has any."""
     for area in await area_chain(ctx, area_id):
         if groups := await staff_groups_of(ctx, area):

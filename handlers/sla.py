@@ -70,13 +70,26 @@ async def schedule(ctx: Ctx, ticket: Ticket) -> None:
     if milestone is None:
         ticket.milestone = ticket.due_at = ticket.next_due_at = None
     else:
-        deadlines, calendar, escalation = rule_of(ctx, ticket)
         start = await clock_start(ctx, ticket)
-        ticket.milestone = milestone.value
-        ticket.due_at = calendar.add(start, deadlines.of(milestone))
+        ticket.milestone = milestone.value  # steps_done reads the steps of this milestone
         done = await steps_done(ctx, ticket)
-        ticket.next_due_at = when_next(start, ticket.due_at, done, escalation, calendar)
+        _set_deadlines(ctx, ticket, milestone, start, done)
     ctx.session.add(ticket)
+
+
+def schedule_new(ctx: Ctx, ticket: Ticket) -> None:
+    """`schedule` for a ticket not yet written: its clock starts at the report and no step is
+    done, so nothing needs reading, and the ticket is inserted once, deadlines and all."""
+    start = rule_of(ctx, ticket).calendar.add(ticket.created_at,
+                                              timedelta(seconds=ticket.paused_seconds))
+    _set_deadlines(ctx, ticket, milestone_for(ticket.status, feedback_given=True), start, set())
+
+
+def _set_deadlines(ctx: Ctx, ticket: Ticket, milestone, start: datetime, done: set[str]) -> None:
+    deadlines, calendar, escalation = rule_of(ctx, ticket)
+    ticket.milestone = milestone.value
+    ticket.due_at = calendar.add(start, deadlines.of(milestone))
+    ticket.next_due_at = when_next(start, ticket.due_at, done, escalation, calendar)
 
 
 async def light_of(ctx: Ctx, ticket: Ticket) -> Light | None:

@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from handlers.context import Ctx
 from handlers.events import Location, PhotoRef
-from handlers.sla import schedule
+from handlers.sla import schedule, schedule_new
 from models.categories import OTHER, guess_category
 from models.lifecycle import Action, Capacity, DomainError, Status, next_status
 from models.org import Area, Member
@@ -61,8 +61,10 @@ async def create_ticket(ctx: Ctx, report: NewReport) -> Ticket:
         created_at=now,
         updated_at=now,
     )
+    schedule_new(ctx, ticket)  # its deadlines go in with the INSERT, not in an UPDATE after
     ctx.session.add(ticket)
     await ctx.session.flush()
+    ctx.fresh_tickets.add(ticket.id)
     ctx.session.add(
         TicketEvent(
             ticket_id=ticket.id,
@@ -73,19 +75,17 @@ async def create_ticket(ctx: Ctx, report: NewReport) -> Ticket:
         )
     )
     await attach_photos(ctx, ticket, report.photos, stage="before")
-    await schedule(ctx, ticket)
     return ticket
 
 
 async def attach_photos(ctx: Ctx, ticket: Ticket, photos, stage: str) -> None:
     """Keep each photo once (by its unique id); the media fetcher downloads them later."""
-    existing = set(
-        (
-            await ctx.session.exec(
-                select(Photo.file_unique_id).where(Photo.ticket_id == ticket.id)
-            )
-        ).all()
-    )
+    if not photos:
+        return
+    existing = set()
+    if ticket.id not in ctx.fresh_tickets:  # photos given to this new ticket are in `photos`
+        existing = set((await ctx.session.exec(
+            select(Photo.file_unique_id).where(Photo.ticket_id == ticket.id))).all())
     for photo in photos:
         if photo.file_unique_id in existing:
             continue

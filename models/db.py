@@ -6,13 +6,20 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+POOL_RECYCLE_SECONDS = 600
+
 
 def make_engine(url: str, **kwargs) -> AsyncEngine:
     if url.startswith("sqlite"):
         engine = create_async_engine(url, connect_args={"timeout": 30}, **kwargs)
         _make_sqlite_behave(engine)
         return engine
-    return create_async_engine(url, pool_pre_ping=True, **kwargs)
+    # No ping per checkout (a round trip before every transaction): connections are
+    # recycled before a firewall or PostgreSQL's idle timeouts can have cut them, and one
+    # that died anyway (a server restart) fails its transaction, which SQLAlchemy then
+    # invalidates; the inbox keeps that update pending and replays it (handlers/bus.py).
+    kwargs.setdefault("pool_recycle", POOL_RECYCLE_SECONDS)
+    return create_async_engine(url, **kwargs)
 
 
 def _make_sqlite_behave(engine: AsyncEngine) -> None:

@@ -15,7 +15,7 @@ from alembic import op
 import models.types
 
 revision = '0011'
-down_revision = '0007'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,224 @@
+"""Ingest at the framework's speed: Gridbot beside a raw aiogram echo bot, in one run.
+
+    .venv/bin/python -m bench.ingest [N] [--rounds 3] [--grids 10000] [--db sqlite,postgres]
+
+Both poll the project's Bot API emulator (tests/emulator) on 127.0.0.1. Each round queues N
+updates at once and times how long until every one is handled: for the echo bot (an aiogram
+Dispatcher whose handler does `await message.answer(message.text)`) until its N answers
+arrived; for Gridbot (the real `gridbot run`, aiogram, long polling) until its N inbox rows
+are done, i.e. each `/report` is a ticket with its card in the outbox. Rounds interleave the
+two bots; the figures are medians. Gridbot's database holds a province from bench/province.py
+(`--grids` bound grids with workers and leaders); each report comes from a new resident in a
+different grid, as 300 people in 300 groups would.
+
+Also printed, for Gridbot: SQL statements and transactions per report, counted with an engine
+event listener from the first update until every card was sent (so the sender is included),
+and the process CPU time per report (the emulator runs in this process too, for both bots).
+PostgreSQL: a scratch database on GRIDBOT_BENCH_PG_URL (default postgres@127.0.0.1:5432),
+created and dropped here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import random
+import statistics
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.types import Message
+from sqlalchemy import func, text
+from sqlmodel import select
+
+import bot.bootstrap
+from bench.province import generate, group_chat
+from bot.settings import Settings
+from models.db import make_engine, make_session_factory
+from models.messaging import InboxUpdate, OutboxMessage
+from tests.emulator import BotApiEmulator
+from tests.support.statements import count_statements
+
+TOKEN = "123456:BENCH-token"
+PG_SERVER = os.environ.get("GRIDBOT_BENCH_PG_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432")
+
+
+@dataclass
+class Figures:
+    seconds: float
+    cpu: float
+    statements: float = 0.0
+    transactions: float = 0.0
+
+
+def _updates(emu: BotApiEmulator, n: int, grids: int, round_no: int) -> list[dict]:
+    rng = random.Random(round_no)
+    updates = []
+    for i, g in enumerate(rng.sample(range(grids), n)):
+        uid = 5_000_000_000 + round_no * 100_000 + i
+        user = emu.add_user(f"居民{i}", language_code="zh-hans", user_id=uid)
+        chat = emu.add_group(f"第{g + 1}网格群", members=[user], bot_is_admin=True,
+                             chat_id=int(group_chat(g)))
+        words = f"/report 第{i}号：{('楼道声控灯不亮', '3号楼门口垃圾堆满了', '下水道堵了')[i % 3]}"
+        updates.append({
+            "update_id": 700_000 + round_no * 10_000 + i,
+            "message": {"message_id": 10_000 + i, "date": 1_790_000_000,
+                        "chat": {"id": chat.id, "type": "supergroup", "title": chat.title},
+                        "from": {"id": uid, "is_bot": False, "first_name": f"居民{i}"},
+                        "text": words,
+                        "entities": [{"type": "bot_command", "offset": 0, "length": 7}]},
+        })
+    return updates
+
+
+async def _echo(n: int, grids: int, round_no: int) -> Figures:
+    emu = BotApiEmulator(token=TOKEN, bot_username="echo_bench_bot")
+    await emu.start()
+    bot_ = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(emu.base_url)))
+    dispatcher = Dispatcher()
+
+    @dispatcher.message()
+    async def echo(message: Message) -> None:
+        await message.answer(message.text)
+
+    task = asyncio.create_task(dispatcher.start_polling(bot_, handle_signals=False))
+    try:
+        await emu.wait_for(lambda: emu.calls("getUpdates"), timeout=30)
+        updates = _updates(emu, n, grids, round_no)
+        cpu, started = time.process_time(), time.perf_counter()
+        for update in updates:
+            emu.inject_raw_update(update)
+        await emu.wait_for(lambda: len(emu.calls("sendMessage")) >= n, timeout=600)
+        return Figures(time.perf_counter() - started, time.process_time() - cpu)
+    finally:
+        await dispatcher.stop_polling()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await bot_.session.close()
+        await emu.stop()
+
+
+async def _count(session_factory, model, status: str) -> int:
+    async with session_factory() as s:
+        return (await s.exec(select(func.count()).select_from(model).where(
+            model.status == status))).one()
+
+
+async def _gridbot(url: str, n: int, grids: int, round_no: int, tmp: Path) -> Figures:
+    emu = BotApiEmulator(token=TOKEN, bot_username="gridbot_bench_bot")
+    await emu.start()
+    counters = []
+    real_make_engine = bot.bootstrap.make_engine
+
+    def counted_engine(*args, **kwargs):  # the bot's own engine, with a statement counter
+        engine = real_make_engine(*args, **kwargs)
+        counters.append(count_statements(engine))
+        return engine
+
+    bot.bootstrap.make_engine = counted_engine
+    settings = Settings(_env_file=None, database_url=url, bot_token=TOKEN,
+                        telegram_api_url=emu.base_url, runtime="aiogram",
+                        media_dir=tmp / "media", log_level="WARNING")
+    watcher = make_engine(url)
+    watch = make_session_factory(watcher)
+    done_before = await _count(watch, InboxUpdate, "done")
+    task = asyncio.create_task(bot.bootstrap.run(settings))
+    try:
+        await emu.wait_for(lambda: emu.calls("getUpdates") or task.done(), timeout=60)
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.5)  # start-up traffic (the commands menu) settles
+        updates = _updates(emu, n, grids, round_no)
+        counters[0].reset()
+        cpu, started = time.process_time(), time.perf_counter()
+        for update in updates:
+            emu.inject_raw_update(update)
+        while await _count(watch, InboxUpdate, "done") - done_before < n:  # noqa: ASYNC110
+            await asyncio.sleep(0.05)
+        figures = Figures(time.perf_counter() - started, time.process_time() - cpu)
+        while await _count(watch, OutboxMessage, "pending"):  # noqa: ASYNC110 - the sender
+            await asyncio.sleep(0.1)
+        figures.statements = counters[0].statements / n
+        figures.transactions = counters[0].transactions / n
+        return figures
+    finally:
+        bot.bootstrap.make_engine = real_make_engine
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await watcher.dispose()
+        await emu.stop()
+
+
+@contextlib.asynccontextmanager
+async def _database(kind: str, tmp: Path, grids: int):
+    if kind == "sqlite":
+        url = f"sqlite+aiosqlite:///{tmp}/bench.db"
+        drop = None
+    else:
+        name = f"gridbot_bench_{uuid.uuid4().hex[:8]}"
+        admin = make_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+        async with admin.connect() as conn:
+            await conn.execute(text(f'CREATE DATABASE "{name}"'))
+        url, drop = f"{PG_SERVER}/{name}", name
+    await bot.bootstrap.prepare_database(url)
+    engine = make_engine(url)
+    started = time.perf_counter()
+    await generate(make_session_factory(engine), grids=grids)
+    await engine.dispose()
+    print(f"{kind}: {grids:,} bound grids generated in {time.perf_counter() - started:.1f}s",
+          flush=True)
+    try:
+        yield url
+    finally:
+        if drop:
+            async with admin.connect() as conn:
+                await conn.execute(text(f'DROP DATABASE "{drop}" WITH (FORCE)'))
+            await admin.dispose()
+
+
+async def main(n: int, rounds: int, grids: int, kinds: list[str]) -> None:
+    for kind in kinds:
+        with tempfile.TemporaryDirectory() as tmp:
+            async with _database(kind, Path(tmp), grids) as url:
+                echo, grid = [], []
+                for round_no in range(rounds):  # interleaved: a noisy moment hits both
+                    echo.append(await _echo(n, grids, round_no))
+                    grid.append(await _gridbot(url, n, grids, round_no, Path(tmp)))
+                    print(f"  round {round_no + 1}: echo {echo[-1].seconds:.2f}s, "
+                          f"gridbot {grid[-1].seconds:.2f}s", flush=True)
+        _report(kind, n, echo, grid)
+
+
+def _median(figures: list[Figures], attr: str) -> float:
+    return statistics.median(getattr(f, attr) for f in figures)
+
+
+def _report(kind: str, n: int, echo: list[Figures], grid: list[Figures]) -> None:
+    e, g = _median(echo, "seconds"), _median(grid, "seconds")
+    print(f"{kind}: {n} updates queued at once, median of {len(grid)} rounds")
+    cpu_echo, cpu_grid = (_median(f, "cpu") / n * 1000 for f in (echo, grid))
+    print(f"  echo bot  {n / e:6.0f} updates/s   CPU {cpu_echo:.1f} ms/update")
+    print(f"  gridbot   {n / g:6.0f} updates/s   CPU {cpu_grid:.1f} ms/report")
+    print(f"  ratio gridbot/echo: {e / g:.2f}")
+    print(f"  per report, update to card sent: {_median(grid, 'statements'):.1f} SQL "
+          f"statements, {_median(grid, 'transactions'):.1f} transactions", flush=True)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("n", nargs="?", type=int, default=300)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--grids", type=int, default=10_000)
+    parser.add_argument("--db", default="sqlite,postgres")
+    args = parser.parse_args()
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(main(args.n, args.rounds, args.grids, args.db.split(",")))
