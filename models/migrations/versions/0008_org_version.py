@@ -3,7 +3,7 @@
 The handlers cache the area tree and the bound groups in memory; a transaction reads this
 number first and drops the cache when it moved (models/org_version.py says why triggers).
 
-Revision ID: i9_speed_org_version
+Revision ID: 0008
 Revises: 0007
 Create Date: 2026-11-30 09:00:00
 """
