@@ -6,7 +6,7 @@ statistics) with pruned_at set; a finished ticket whose personal text was blanke
 anonymised_at set, so the daily job never looks at it again.
 
 Revision ID: 0011
-Revises: 0007 (chained to this branch's head; the merge of issue 9 re-chains it)
+Revises: 0008
 Create Date: 2026-12-01 10:00:00
 """
 import sqlalchemy as sa
