@@ -131,7 +131,7 @@ async def _run(deps: Deps, now: datetime, build: Build) -> int:
                                   {"key": _LOCK_KEY})
         ctx = Ctx(session=session, deps=deps, platform="")
         await build(ctx, now, ZoneInfo(deps.config.timezone))
-        written = await write_outbox(session, ctx.actions, now)
+        written = await write_outbox(session, ctx.actions, now, bulk=True)
     if written:
         deps.notify()
     return written
