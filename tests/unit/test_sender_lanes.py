@@ -14,8 +14,8 @@ from tests.unit.test_sender import FAST, FakeTransport, _queue, _statuses
 SLOW_GROUP = Limits(global_per_second=1000, per_chat_per_second=1000, per_group_per_minute=20)
 
 
-async def _until(predicate, timeout: float) -> bool:
-    deadline = asyncio.get_running_loop().time() + timeout
+async def _until(predicate, within: float) -> bool:
+    deadline = asyncio.get_running_loop().time() + within
     while not predicate():
         if asyncio.get_running_loop().time() > deadline:
             return False
