@@ -46,6 +46,8 @@ class Limits:
     # A chat holding this many claimed rows in this process is left out of the next claim.
     per_chat_in_hand: int = 20
     lease_seconds: float = 60
+    # Sent rows are completed together, this many seconds after the first of them.
+    complete_every: float = 0.2
 
 
 class Sender:

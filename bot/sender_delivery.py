@@ -78,6 +78,10 @@ class Delivery:
         """Until stop_flushing: never cancelled, so that no completion is cut in half."""
         while not self._flushing_stopped:
             await self._flush_due.wait()
+            if not self._flushing_stopped:
+                # Gather the completions of this short while into one transaction. It widens
+                # the crash window that can repeat a message by as much (README).
+                await asyncio.sleep(self._limits.complete_every)
             self._flush_due.clear()
             try:
                 await self.flush()
