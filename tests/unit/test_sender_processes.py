@@ -94,7 +94,7 @@ async def _redis_or_skip():
 
 async def test_two_senders_share_the_30_a_second_limit_through_redis(sqlite_deps, clock):
     deps = sqlite_deps
-    await _redis_or_skip()
+    await (await _redis_or_skip()).aclose()
     prefix = f"gridbot-test:{uuid.uuid4().hex}:"
     total = 75  # 30 at once (the bucket), then 30 a second: at least 1.5 s for both together
     await _queue(deps, *(SendText("telegram", str(5000 + n), f"私信{n}") for n in range(total)))
@@ -122,3 +122,29 @@ async def test_without_redis_each_process_keeps_its_own_buckets():
     started = loop.time()
     await asyncio.gather(*(b.acquire("global", 30, 1) for b in buckets for _ in range(37)))
     assert loop.time() - started < 0.8
+
+
+async def test_gridbot_redis_url_puts_the_running_senders_buckets_in_redis(tmp_path):
+    from bot.bootstrap import build_core, prepare_database, start_background, stop
+    from bot.settings import Settings
+
+    client = await _redis_or_skip()
+    url = f"sqlite+aiosqlite:///{tmp_path}/redis.db"
+    await prepare_database(url)
+    core = build_core(Settings(_env_file=None, database_url=url, runtime="webchat",
+                               media_dir=tmp_path / "media", redis_url=REDIS_URL))
+    transport = FakeTransport()
+    await start_background(core, {"telegram": transport})
+    chat = str(random.randrange(10**9, 2 * 10**9))  # a bucket no other test touches
+    try:
+        await _queue(core.deps, SendText("telegram", chat, "你好"))
+        core.sender.wake()
+        for _ in range(100):
+            if transport.calls:
+                break
+            await asyncio.sleep(0.05)
+        assert transport.calls == [("send", chat, "你好")]
+        assert await client.exists(f"gridbot:rate:chat:telegram:{chat}")
+    finally:
+        await stop(core)
+        await client.aclose()
