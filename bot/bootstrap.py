@@ -17,6 +17,7 @@ from bot.adapters.webhook import require_secret as require_webhook_secret
 from bot.database_url import check_database_url, connect_errors, unreachable
 from bot.errors import OperatorError
 from bot.holiday_check import warn_if_holiday_data_missing
+from bot.rate_limits import RedisRateLimits
 from bot.sender import Limits, Sender
 from bot.settings import Settings
 from handlers import bus, delivery
@@ -95,8 +96,11 @@ async def start_background(
     from bot.media import MediaFetcher
 
     deps = core.deps
+    redis_url = core.settings.redis_url
     core.sender = Sender(deps.session_factory, transports, deps.clock, limits,
-                         on_undeliverable=partial(delivery.on_undeliverable, deps))
+                         on_undeliverable=partial(delivery.on_undeliverable, deps),
+                         rate_limits=RedisRateLimits.from_url(redis_url) if redis_url else None,
+                         single_process=not redis_url)
     core.media = MediaFetcher(deps.session_factory, transports, core.settings.media_dir,
                               deps.clock)
     deps.on_commit.extend([core.sender.wake, core.media.wake])

@@ -1,40 +1,37 @@
-"""The sender: drains the outbox under the platform's rate limits, each row delivered once.
+"""The sender: drains the outbox under the platform's rate limits, each chat on its own.
 
-Telegram's limits (about 30 messages a second overall, 20 a minute in one group, 1 a second
-in one chat) are leaky buckets from aiolimiter. Rows of one chat go out in order, so a card's
-edit never overtakes the card; different chats drain concurrently, so one slow group does
-not hold up the rest.
-
-Delivery is "claim, send, mark": a row is claimed (pending → sending) with a conditional
-UPDATE, so two senders never both send it. A 429 puts the row back with not_before set to
-retry_after. The only window that can repeat a message is a crash after the platform
-accepted it and before "sent" was committed; rows left in "sending" are retried at start.
+Rules (README "Nothing is lost"):
+- Rows are claimed in batches (bot.outbox_claims): button answers first, then interactive
+  replies, then bulk sends. Each chat then drains in its own task, in id order, so a group
+  waiting on its 20-a-minute budget holds up nobody else; answers have no chat and no order.
+- Limits: about 30 messages a second overall, 1 a second in one chat, 20 a minute in one
+  group (an album costs one token per photo). In memory for one process, in Redis when
+  several share the bot (bot.rate_limits).
+- A 429 puts the row back for retry_after, a 5xx or a timeout backs off; either holds the
+  chat's later rows (released unsent) so that nothing overtakes it, an edit never its card.
+- Sent rows are completed in batches by one flusher; failures are written at once.
+- Repeats: a crash after Telegram accepted a message and before its batch was completed, and
+  a request Telegram executed but answered with a 5xx or not at all (a timeout): both are
+  sent again. Telegram has no idempotency key, so the second cannot be avoided for a new
+  message (README, "both repeat windows").
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections import defaultdict
+import uuid
+from collections import defaultdict, deque
 from dataclasses import dataclass
 from datetime import timedelta
 
 import structlog
-from aiolimiter import AsyncLimiter
-from sqlalchemy import update
-from sqlmodel import select
 
-from bot.adapters.base import (
-    MessageGone,
-    PermanentError,
-    RetryAfter,
-    TransientError,
-    Transport,
-    Undeliverable,
-)
-from handlers.events import AnswerButton, EditText, SendPhotos, SendText, from_json
+from bot import outbox_claims as store
+from bot.adapters.base import Transport
+from bot.rate_limits import LocalRateLimits, RateLimits
+from bot.sender_delivery import Delivery
 from models.clock import Clock
-from models.messaging import MessageRef, OutboxMessage
 
 log = structlog.get_logger(__name__)
 
@@ -46,28 +43,31 @@ class Limits:
     per_group_per_minute: float = 20
     max_transient_attempts: int = 8
     batch: int = 200
+    # A chat holding this many claimed rows in this process is left out of the next claim.
+    per_chat_in_hand: int = 20
+    lease_seconds: float = 60
+    # Sent rows are completed together, this many seconds after the first of them.
+    complete_every: float = 0.2
 
 
 class Sender:
-    def __init__(
-        self,
-        session_factory,
-        transports: dict[str, Transport],
-        clock: Clock,
-        limits: Limits | None = None,
-        on_undeliverable=None,
-    ) -> None:
+    def __init__(self, session_factory, transports: dict[str, Transport], clock: Clock,
+                 limits: Limits | None = None, on_undeliverable=None,
+                 rate_limits: RateLimits | None = None, single_process: bool = True) -> None:
         self._sessions = session_factory
-        self._transports = transports
         self._clock = clock
         self._limits = limits or Limits()
-        self._global = AsyncLimiter(self._limits.global_per_second, 1)
-        self._per_chat: dict[tuple[str, str], list[AsyncLimiter]] = {}
+        self._platforms = list(transports)
+        self.name = uuid.uuid4().hex  # this process's claims, in claimed_by
+        self._single = single_process
+        self._queues: dict[tuple[str, str], deque] = {}
+        self._workers: dict[tuple[str, str], asyncio.Task] = {}
+        self._holds: dict[tuple[str, str], int] = defaultdict(int)
         self._wake = asyncio.Event()
         self._stopping = False
-        # Called with the outbox row id after a 403, so the core can reach the person
-        # another way; the sender itself knows nothing about tickets or groups.
-        self._on_undeliverable = on_undeliverable
+        self._stopped = asyncio.Event()
+        self._delivery = Delivery(session_factory, transports, clock, self._limits,
+                                  rate_limits or LocalRateLimits(), on_undeliverable)
 
     def wake(self) -> None:
         self._wake.set()
@@ -78,174 +78,103 @@ class Sender:
         self._stopping = True
         self._wake.set()
 
+    def _lease_until(self):
+        return self._clock.now() + timedelta(seconds=self._limits.lease_seconds)
+
     async def recover(self) -> int:
-        """Rows a crash left in "sending" go back to the queue (at-least-once over a crash)."""
+        """Rows a dead sender left in "sending" go back to the queue: all of them in a single
+        process (the dead one was us), else only those whose lease ran out."""
         async with self._sessions() as s, s.begin():
-            result = await s.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.status == "sending")
-                .values(status="pending")
-            )
-            return result.rowcount or 0
+            return await store.renew_and_recover(s, self.name, self._clock.now(),
+                                                 self._lease_until(), everyone=self._single)
 
     async def run_forever(self, idle_seconds: float = 1.0) -> None:
         await self.recover()
+        flusher = asyncio.create_task(self._delivery.flush_forever(), name="sender-flush")
+        leases = asyncio.create_task(self._keep_leases(), name="sender-leases")
         while not self._stopping:
             try:
-                sent = await self.run_once()
+                claimed = await self._claim()
             except Exception:
                 log.exception("sender.loop_error")
-                sent = 0
-            if sent == 0:
+                claimed = 0
+            if claimed < self._limits.batch:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), idle_seconds)
                 self._wake.clear()
+        await self._workers_done()
+        self._stopped.set()
+        await leases
+        self._delivery.stop_flushing()
+        await flusher
+        await self._delivery.flush()
+        await self._delivery.close()
 
     async def run_once(self) -> int:
-        """Deliver what is due now; returns how many rows were attempted."""
-        async with self._sessions() as s:
-            rows = (
-                await s.exec(
-                    select(OutboxMessage.id, OutboxMessage.platform, OutboxMessage.chat_id)
-                    .where(
-                        OutboxMessage.status == "pending",
-                        OutboxMessage.not_before <= self._clock.now(),
-                        OutboxMessage.platform.in_(list(self._transports)),
-                    )
-                    .order_by(OutboxMessage.id)
-                    .limit(self._limits.batch)
-                )
-            ).all()
-        by_chat: dict[tuple[str, str], list[int]] = defaultdict(list)
-        for row_id, platform, chat_id in rows:
-            by_chat[(platform, chat_id)].append(row_id)
-        await asyncio.gather(*(self._drain_chat(key, ids) for key, ids in by_chat.items()))
+        """Claim what is due now and deliver it; returns how many rows were claimed."""
+        claimed = await self._claim()
+        await self._workers_done()
+        await self._delivery.flush()
+        return claimed
+
+    async def _workers_done(self) -> None:
+        while self._workers:
+            await asyncio.gather(*list(self._workers.values()), return_exceptions=True)
+
+    async def _keep_leases(self) -> None:
+        """Renew our leases, recover dead senders' rows; left at stop, never cancelled."""
+        while not self._stopping:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopped.wait(), self._limits.lease_seconds / 3)
+            if self._stopping:
+                return
+            with contextlib.suppress(Exception):
+                async with self._sessions() as s, s.begin():
+                    await store.renew_and_recover(s, self.name, self._clock.now(),
+                                                  self._lease_until())
+
+    async def _claim(self) -> int:
+        busy = [key for key, q in self._queues.items()
+                if len(q) >= self._limits.per_chat_in_hand]
+        holds_before = dict(self._holds)
+        async with self._sessions() as s, s.begin():
+            rows = await store.claim(s, self.name, self._platforms, self._clock.now(),
+                                     self._lease_until(), self._limits.batch, busy)
+            self._delivery.remember_refs(await store.known_refs(s, {
+                (r.platform, r.chat_id, r.ref) for r in rows if r.kind == "edit_text"}))
+        late = []
+        for row in rows:
+            key = (row.platform, row.chat_id or f"answer:{row.id}")
+            if self._holds[key] != holds_before.get(key, 0):
+                late.append(row.id)  # its chat was held back while we claimed: keep order
+                continue
+            self._queues.setdefault(key, deque()).append(row)
+            if key not in self._workers:
+                self._workers[key] = asyncio.create_task(self._drain(key))
+        if late:
+            await self._release(late)
         return len(rows)
 
-    async def _drain_chat(self, key: tuple[str, str], row_ids: list[int]) -> None:
-        for row_id in row_ids:
-            if self._stopping:
-                return  # unclaimed rows stay pending: sent after the restart, once
-            if not await self._deliver(row_id, key):
-                return  # held back (429, or an edit waiting for its send): keep order
-
-    def _limiters(self, key: tuple[str, str]) -> list[AsyncLimiter]:
-        if key not in self._per_chat:
-            limiters = [AsyncLimiter(self._limits.per_chat_per_second, 1)]
-            if key[1].startswith("-"):  # Telegram group and supergroup ids are negative
-                limiters.append(AsyncLimiter(self._limits.per_group_per_minute, 60))
-            self._per_chat[key] = limiters
-        return self._per_chat[key]
-
-    async def _claim(self, row_id: int) -> OutboxMessage | None:
-        async with self._sessions() as s, s.begin():
-            claimed = await s.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == row_id, OutboxMessage.status == "pending")
-                .values(status="sending", attempts=OutboxMessage.attempts + 1)
-            )
-            if claimed.rowcount != 1:
-                return None
-            return await s.get(OutboxMessage, row_id)
-
-    async def _deliver(self, row_id: int, key: tuple[str, str]) -> bool:
-        """Returns False when later rows of this chat must wait."""
-        row = await self._claim(row_id)
-        if row is None:
-            return True
-        action = from_json(row.payload)
-        transport = self._transports[row.platform]
+    async def _drain(self, key: tuple[str, str]) -> None:
+        queue = self._queues[key]
         try:
-            if isinstance(action, AnswerButton):
-                async with self._global:
-                    await transport.answer_button(action)
-                await self._finish(row, "sent")
-                return True
-            # An album is as many messages as photos for Telegram's per-chat and per-group
-            # limits: one token each, so a 10-photo album cannot burst a group's minute.
-            for _ in range(len(action.media) if isinstance(action, SendPhotos) else 1):
-                for limiter in self._limiters(key):
-                    await limiter.acquire()
-            async with self._global:
-                if isinstance(action, SendText):
-                    message_id = await transport.send_text(action, action.reply_to)
-                    await self._finish(row, "sent", ref_message=message_id)
-                elif isinstance(action, SendPhotos):
-                    await transport.send_photos(action, action.reply_to)
-                    await self._finish(row, "sent")
-                elif isinstance(action, EditText):
-                    return await self._edit(row, action, transport)
-            return True
-        except RetryAfter as wait:
-            log.info("sender.retry_after", row=row.id, seconds=wait.seconds)
-            await self._requeue(row, timedelta(seconds=wait.seconds), count_attempt=False)
-            return False
-        except Undeliverable as exc:
-            await self._finish(row, "undeliverable", error=str(exc))
-            if self._on_undeliverable is not None:
-                try:
-                    await self._on_undeliverable(row.id)
-                except Exception:
-                    log.exception("sender.undeliverable_hook_failed", row=row.id)
-        except MessageGone as exc:
-            await self._finish(row, "skipped", error=str(exc))
-        except PermanentError as exc:
-            log.warning("sender.rejected", row=row.id, error=str(exc))
-            await self._finish(row, "failed", error=str(exc))
-        except (TransientError, OSError, TimeoutError) as exc:
-            return await self._transient(row, exc)
-        except Exception as exc:
-            log.exception("sender.unexpected", row=row.id)
-            return await self._transient(row, exc)
-        return True
+            while queue and not self._stopping:
+                if not await self._delivery.deliver(queue.popleft(), key):
+                    self._holds[key] += 1  # held back (429, backoff): later rows wait
+                    break
+        except Exception:
+            log.exception("sender.chat_failed", chat=key[1])
+        finally:
+            # Unsent rows go back to pending: sent after the hold, or after the restart.
+            unsent = [row.id for row in queue]
+            queue.clear()
+            if unsent:
+                with contextlib.suppress(Exception):
+                    await self._release(unsent)
+            del self._workers[key]
+            if not queue:
+                self._queues.pop(key, None)
 
-    async def _edit(self, row: OutboxMessage, action: EditText, transport: Transport) -> bool:
-        async with self._sessions() as s:
-            ref = await s.get(MessageRef, (row.platform, row.chat_id, action.ref))
-            waiting_send = (
-                await s.exec(
-                    select(OutboxMessage.id).where(
-                        OutboxMessage.platform == row.platform,
-                        OutboxMessage.chat_id == row.chat_id,
-                        OutboxMessage.ref == action.ref,
-                        OutboxMessage.kind == "send_text",
-                        OutboxMessage.status.in_(["pending", "sending"]),
-                    )
-                )
-            ).first()
-        if ref is None and waiting_send is not None:
-            await self._requeue(row, timedelta(seconds=1), count_attempt=False)
-            return False
-        if ref is None:
-            await self._finish(row, "skipped", error="nothing to edit")
-            return True
-        await transport.edit_text(action, ref.message_id)
-        await self._finish(row, "sent")
-        return True
-
-    async def _transient(self, row: OutboxMessage, exc: Exception) -> bool:
-        if row.attempts >= self._limits.max_transient_attempts:
-            await self._finish(row, "failed", error=repr(exc))
-            return True
-        backoff = timedelta(seconds=min(2 ** row.attempts, 300))
-        await self._requeue(row, backoff, count_attempt=True, error=repr(exc))
-        return False
-
-    async def _requeue(self, row, delay: timedelta, count_attempt: bool, error: str = "") -> None:
+    async def _release(self, row_ids: list[int]) -> None:
         async with self._sessions() as s, s.begin():
-            values = {"status": "pending", "not_before": self._clock.now() + delay}
-            if not count_attempt:
-                values["attempts"] = OutboxMessage.attempts - 1
-            if error:
-                values["last_error"] = error[:1000]
-            await s.execute(update(OutboxMessage).where(OutboxMessage.id == row.id).values(values))
-
-    async def _finish(self, row, status: str, error: str = "", ref_message: str | None = None):
-        async with self._sessions() as s, s.begin():
-            values = {"status": status, "sent_at": self._clock.now()}
-            if error:
-                values["last_error"] = error[:1000]
-            await s.execute(update(OutboxMessage).where(OutboxMessage.id == row.id).values(values))
-            if ref_message is not None and row.ref:
-                await s.merge(MessageRef(platform=row.platform, chat_id=row.chat_id,
-                                         ref=row.ref, message_id=ref_message))
+            await store.release(s, row_ids)

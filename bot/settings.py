@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     retention_days_photos: int | None = Field(default=None, gt=0)
     retention_days_resolved: int | None = Field(default=None, gt=0)
 
+    # Several bot processes on one PostgreSQL share Telegram's rate limits through this Redis
+    # (redis://host:6379/0). Unset: one process, limits kept in memory (bot/rate_limits.py).
+    redis_url: str | None = None
+
     # Logging: INFO shows what aiogram, PTB, APScheduler and we do, one line per event; json is
     # for log shippers. Never secrets or residents' words at any level up to INFO.
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

@@ -3,6 +3,10 @@
 Edits are coalesced here: an edit of a card that is still waiting to be sent rewrites that
 send, and an older unsent edit of the same card is superseded. The group sees one living
 message per ticket, and the sender never spends the 20-per-minute group budget on stale text.
+
+Each row gets a lane, the order in which the sender claims rows of different chats: an answer
+to a button press first (Telegram refuses an answer after about 15 s), then what a person is
+waiting for (cards, confirmations, replies), then bulk sends nobody waits on (digests).
 """
 
 from __future__ import annotations
@@ -17,8 +21,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from handlers.events import AnswerButton, EditText, Outbound, SendText, kind_of, to_json
 from models.messaging import OutboxMessage
 
+LANE_ANSWER, LANE_INTERACTIVE, LANE_BULK = 0, 1, 2
 
-async def write_outbox(session: AsyncSession, actions: list[Outbound], now: datetime) -> int:
+
+async def write_outbox(session: AsyncSession, actions: list[Outbound], now: datetime,
+                       *, bulk: bool = False) -> int:
+    """`bulk`: the actions are a scheduled mass send (a digest), to go after interactive ones."""
     written = 0
     for action in actions:
         if isinstance(action, EditText) and await _fold_into_pending_send(session, action):
@@ -42,6 +50,7 @@ async def write_outbox(session: AsyncSession, actions: list[Outbound], now: date
                 platform=action.platform,
                 chat_id=chat_id,
                 kind=kind_of(action),
+                lane=_lane(action, bulk),
                 payload=to_json(action),
                 ref=ref,
                 not_before=now,
@@ -51,6 +60,12 @@ async def write_outbox(session: AsyncSession, actions: list[Outbound], now: date
         )
         written += 1
     return written
+
+
+def _lane(action: Outbound, bulk: bool) -> int:
+    if isinstance(action, AnswerButton):
+        return LANE_ANSWER
+    return LANE_BULK if bulk else LANE_INTERACTIVE
 
 
 async def _fold_into_pending_send(session: AsyncSession, edit: EditText) -> bool:

@@ -36,11 +36,18 @@ class OutboxMessage(SQLModel, table=True):
     """An outbound action, written in the same transaction as the change it reports."""
 
     __tablename__ = "outbox_message"
-    __table_args__ = (Index("ix_outbox_due", "status", "not_before"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "not_before"),
+        # The claim asks "is an earlier row of this chat still waiting?" for each candidate.
+        Index("ix_outbox_chat", "platform", "chat_id", "id"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     platform: str = Field(max_length=16)
     chat_id: str = Field(max_length=64)
     kind: str = Field(max_length=16)
+    # Claim order between chats (handlers.outbox.LANES): button answers, then interactive
+    # replies, then bulk sends (digests). Within one chat the id order always wins.
+    lane: int = Field(default=1)
     payload: str = Field(sa_column=Column(Text, nullable=False))
     # Remembered message key ("card:42") that later edits refer to.
     ref: str | None = Field(default=None, max_length=64, index=True)
@@ -51,6 +58,10 @@ class OutboxMessage(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     last_error: str | None = Field(default=None, max_length=1000)
     ticket_id: int | None = Field(default=None, foreign_key="ticket.id")
+    # Which sender process holds a "sending" row, and until when: a row whose lease ran out
+    # (its process died) goes back to pending; another live sender never takes it earlier.
+    claimed_by: str | None = Field(default=None, max_length=36)
+    claimed_until: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
 
 
 class MessageRef(SQLModel, table=True):

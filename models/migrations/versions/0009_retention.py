@@ -5,7 +5,7 @@ did: a photo whose file was deleted keeps its row (the count and the hash stay f
 statistics) with pruned_at set; a finished ticket whose personal text was blanked has
 anonymised_at set, so the daily job never looks at it again.
 
-Revision ID: 0011
+Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-01 10:00:00
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 import models.types
 
-revision = '0011'
+revision = '0009'
 down_revision = '0008'
 branch_labels = None
 depends_on = None
