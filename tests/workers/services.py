@@ -59,7 +59,7 @@ async def own_redis_db():
             claimed = await client.set(_CLAIM, me, nx=True, ex=600)
         except (OSError, redis.RedisError) as exc:
             await client.aclose()
-            reason = f"Redis not reachable at {REDIS_URL}: {exc!r}"[:300]
+            reason = f"Redis not reachable at {REDIS_URL}: {exc}"[:300]
             if _redis_required():
                 pytest.fail(f"GRIDBOT_REQUIRE_REDIS=1 but {reason}")
             pytest.skip(reason)
