@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
@@ -97,6 +97,8 @@ async def start_background(
 
     deps = core.deps
     redis_url = core.settings.redis_url
+    # A dead process's claimed rows return when this lease runs out (GRIDBOT_TAKEOVER_SECONDS).
+    limits = replace(limits or Limits(), lease_seconds=core.settings.takeover_seconds)
     core.sender = Sender(deps.session_factory, transports, deps.clock, limits,
                          on_undeliverable=partial(delivery.on_undeliverable, deps),
                          rate_limits=RedisRateLimits.from_url(redis_url) if redis_url else None,
@@ -110,7 +112,9 @@ async def start_background(
     core.tasks.append(asyncio.create_task(core.sender.run_forever(), name="sender"))
     core.tasks.append(asyncio.create_task(core.media.run_forever(), name="media"))
     core.lease = Lease(core.engine)
-    core.scheduler = build_scheduler(deps, core.job_runs, core.lease)
+    core.scheduler = build_scheduler(
+        deps, core.job_runs, core.lease,
+        check_every=timedelta(seconds=core.settings.takeover_check_seconds))
     core.scheduler.start()
 
 

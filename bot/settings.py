@@ -68,6 +68,11 @@ class Settings(BaseSettings):
     # Several bot processes on one PostgreSQL share Telegram's rate limits through this Redis
     # (redis://host:6379/0). Unset: one process, limits kept in memory (bot/rate_limits.py).
     redis_url: str | None = None
+    # How soon the other processes take over the work of one that died (kill -9, a lost
+    # machine): its claimed outbox rows come back when their lease of this length runs out;
+    # the digests' lease and the stored-but-unhandled updates are checked every half of it
+    # (at most 30 s). Shorter means faster failover and more renewal statements.
+    takeover_seconds: float = Field(default=60.0, ge=2)
 
     # Logging: INFO shows what aiogram, PTB, APScheduler and we do, one line per event; json is
     # for log shippers. Never secrets or residents' words at any level up to INFO.
@@ -80,6 +85,11 @@ class Settings(BaseSettings):
         if not isinstance(value, str):
             return value
         return value.strip().upper() if info.field_name == "log_level" else value.strip().lower()
+
+    @property
+    def takeover_check_seconds(self) -> float:
+        """How often the digests' lease and the inbox's leftovers are checked."""
+        return min(30.0, self.takeover_seconds / 2)
 
     def require_token(self) -> str:
         if self.bot_token is None or not self.bot_token.get_secret_value().strip():

@@ -16,7 +16,7 @@ sends a report twice. That is what makes these choices safe:
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
@@ -51,7 +51,8 @@ async def keep_lease(lease: Lease, deps: Deps) -> int:
 
 
 def register_digest_jobs(scheduler, deps: Deps, *, catch_up: bool = True,
-                         lease: Lease | None = None) -> None:
+                         lease: Lease | None = None,
+                         lease_check: timedelta = LEASE_CHECK) -> None:
     timezone = ZoneInfo(deps.config.timezone)
     for job_id, report, fields in DIGEST_JOBS:
         first_run = {"next_run_time": datetime.now(UTC)} if catch_up else {}
@@ -67,5 +68,5 @@ def register_digest_jobs(scheduler, deps: Deps, *, catch_up: bool = True,
             **first_run,
         )
     if lease is not None and lease.shared:
-        scheduler.add_job(keep_lease, "interval", seconds=LEASE_CHECK.total_seconds(),
+        scheduler.add_job(keep_lease, "interval", seconds=lease_check.total_seconds(),
                           args=[lease, deps], id="digest-lease", replace_existing=True)

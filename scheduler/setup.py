@@ -11,7 +11,7 @@ from handlers.context import Deps
 from handlers.resolve_step import expire_steps
 from handlers.sla_sweep import sweep
 from scheduler.digests import register_digest_jobs
-from scheduler.lease import Lease
+from scheduler.lease import LEASE_CHECK, Lease
 from scheduler.retention import register_retention_job
 from scheduler.running import JobRuns
 
@@ -24,15 +24,17 @@ from scheduler.running import JobRuns
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}
 
 
-def build_scheduler(deps: Deps, runs: JobRuns | None = None,
-                    lease: Lease | None = None) -> AsyncIOScheduler:
+def build_scheduler(deps: Deps, runs: JobRuns | None = None, lease: Lease | None = None,
+                    check_every: timedelta = LEASE_CHECK) -> AsyncIOScheduler:
+    """`check_every` (GRIDBOT_TAKEOVER_SECONDS / 2, at most 30 s): how soon updates a dead
+    process stored but never handled are replayed, and the digests' lease is checked."""
     scheduler = AsyncIOScheduler(timezone=deps.config.timezone, job_defaults=JOB_DEFAULTS)
     scheduler.add_job(
         bus.replay_pending,
         "interval",
-        seconds=30,
+        seconds=check_every.total_seconds(),
         args=[deps],
-        kwargs={"older_than": timedelta(seconds=30)},
+        kwargs={"older_than": check_every},
         id="replay-inbox",
         replace_existing=True,
     )
@@ -46,7 +48,7 @@ def build_scheduler(deps: Deps, runs: JobRuns | None = None,
     # at start (each is recorded once sent, so a second start sends nothing again). With
     # several processes on PostgreSQL only the lease holder runs them (scheduler/lease.py);
     # the sweep and the step expiry above run everywhere (they lock what they take).
-    register_digest_jobs(scheduler, deps, lease=lease)
+    register_digest_jobs(scheduler, deps, lease=lease, lease_check=check_every)
     register_retention_job(scheduler, deps)  # daily, only when a retention is set
     if runs is not None:
         runs.track_all(scheduler)
