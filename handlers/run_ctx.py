@@ -21,3 +21,28 @@ class RunCtx(Ctx):
         if memo not in texts:
             texts[memo] = super().tr(locale, key, **args)
         return texts[memo]
+
+
+_MARK = "\x00{}\x00"
+
+
+def placed(ctx: Ctx, locale: str, key: str, **args: str) -> str:
+    """ctx.tr for a message that only PLACES its arguments (a name, a list of numbers; no
+    selector on them): Fluent renders it once per batch with markers, and each report gets
+    the values put in. 10,000 daily reports each have their own grid name, so remembering
+    whole texts does not help there. A message where a marker does not come out exactly
+    once is rendered the ordinary way."""
+    if not isinstance(ctx, RunCtx):
+        return ctx.tr(locale, key, **args)
+    templates = ctx.memo.setdefault("placed", {})
+    names = tuple(sorted(args))
+    if (locale, key, names) not in templates:
+        text = ctx.tr(locale, key, **{name: _MARK.format(name) for name in names})
+        fits = all(text.count(_MARK.format(name)) == 1 for name in names)
+        templates[(locale, key, names)] = text if fits else None
+    template = templates[(locale, key, names)]
+    if template is None:
+        return ctx.tr(locale, key, **args)
+    for name in names:
+        template = template.replace(_MARK.format(name), str(args[name]))
+    return template
