@@ -1,6 +1,12 @@
 """The SLA sweep's cost follows the tickets that are due, not the tickets that are open.
 
-    .venv/bin/python -m bench.sla_sweep [ROUNDS]
+    .venv/bin/python -m bench.sla_sweep [ROUNDS] [--open N] [--due N]
+
+Two parts. First, the province (PostgreSQL only, bench/sweep_province.py): 10,000 grids from
+bench/province.py and N open tickets (default 1,000,000, written with INSERT … SELECT
+generate_series), of which DUE (default 50) are due; ROUNDS timed sweeps over the same
+database, the due tickets put back between rounds; printed: ms and SQL statements per due
+ticket, the steps sent checked against the policy. Then the shapes below.
 
 For each database (SQLite, and PostgreSQL at GRIDBOT_TEST_PG_URL when it answers), in a fresh
 database with the test org: OPEN tickets that are not due for another 48 minutes, plus DUE
@@ -21,6 +27,7 @@ numbers.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import statistics
 import sys
@@ -31,12 +38,14 @@ from pathlib import Path
 
 from sqlalchemy import event, insert, text
 
+from bench import sweep_province
 from handlers.context import Config, Deps
 from handlers.sla_sweep import sweep
 from models.clock import FakeClock
 from models.db import make_session_factory
 from models.ticket import Ticket
 from tests.support.db import fresh_database
+from tests.support.statements import count_statements, stop_counting
 from tests.support.world import PLATFORM, build_world
 
 SHAPES = ((1_000, 50), (20_000, 50), (1_000, 500))
@@ -77,15 +86,60 @@ async def _seeded(kind: str, folder: Path, open_count: int, due_count: int):
     return engine, cleanup, deps
 
 
-async def _one(kind: str, folder: Path, open_count: int, due_count: int) -> tuple[float, int]:
-    """(seconds, steps sent) for one sweep over a fresh database of that shape."""
+async def _one(kind: str, folder: Path, open_count: int,
+               due_count: int) -> tuple[float, int, int]:
+    """(seconds, steps sent, statements) for one sweep over a fresh database of that shape."""
     engine, cleanup, deps = await _seeded(kind, folder, open_count, due_count)
+    try:
+        seconds, sent, statements = await _timed_sweep(engine, deps)
+        assert sent == due_count, f"the sweep sent {sent} steps, expected {due_count}"
+        return seconds, sent, statements
+    finally:
+        await engine.dispose()
+        if cleanup:
+            await cleanup()
+
+
+async def _timed_sweep(engine, deps) -> tuple[float, int, int]:
+    counter = count_statements(engine)
     try:
         started = time.perf_counter()
         sent = await sweep(deps)
         seconds = time.perf_counter() - started
-        assert sent == due_count, f"the sweep sent {sent} steps, expected {due_count}"
-        return seconds, sent
+    finally:
+        stop_counting(engine, counter)
+    return seconds, sent, counter.statements
+
+
+async def _province(folder: Path, rounds: int, open_count: int, due: int) -> None:
+    """The PostgreSQL province: ms and statements per due ticket over `open_count` open."""
+    _url, engine, cleanup = await fresh_database("postgres", folder)
+    try:
+        clock = FakeClock()
+        seeding = Deps(make_session_factory(engine), clock, Config(bot_username="bench_bot"))
+        started = time.perf_counter()
+        await sweep_province.seed(seeding, engine, open_count, due)
+        total = await sweep_province.open_tickets(engine)
+        print(f"postgres province: {sweep_province.GRIDS:,} grids, {total:,} open tickets "
+              f"({due} due) written in {time.perf_counter() - started:.0f} s", flush=True)
+        expected = sweep_province.expected_steps(due)
+        times, statements = [], []
+        for r in range(rounds):
+            if r:
+                await sweep_province.reset(engine)
+            # a new process each round: its org cache cold, as after a restart
+            deps = Deps(make_session_factory(engine), clock, Config(bot_username="bench_bot"))
+            seconds, sent, count = await _timed_sweep(engine, deps)
+            assert sent == expected, f"the sweep sent {sent} steps, expected {expected}"
+            times.append(seconds)
+            statements.append(count)
+            print(f"postgres province: round {r + 1}: {seconds * 1000:.0f} ms, {count} "
+                  f"statements, {sent} steps", flush=True)
+        ms = statistics.median(times) * 1000
+        per = statistics.median(statements) / due
+        print(f"postgres PROVINCE SUMMARY: open {total:,}, due {due} ({expected} steps): "
+              f"{ms:.0f} ms median of {rounds}, {ms / due:.2f} ms per due ticket, "
+              f"{per:.1f} statements per due ticket")
     finally:
         await engine.dispose()
         if cleanup:
@@ -138,7 +192,7 @@ async def _postgres_problem() -> str | None:
     return await _pg_reachable()
 
 
-async def main(rounds: int) -> None:
+async def main(rounds: int, open_count: int, due: int) -> None:
     kinds = ["sqlite"]
     problem = await _postgres_problem()
     if problem:
@@ -146,6 +200,8 @@ async def main(rounds: int) -> None:
     else:
         kinds.append("postgres")
     with tempfile.TemporaryDirectory() as tmp:
+        if not problem:
+            await _province(Path(tmp), rounds, open_count, due)
         for kind in kinds:
             (Path(tmp) / f"{kind}-plan").mkdir()
             statement, plan = await _plan(kind, Path(tmp) / f"{kind}-plan")
@@ -155,12 +211,14 @@ async def main(rounds: int) -> None:
                 print(f"    {line}")
             times: dict[tuple[int, int], list[float]] = {shape: [] for shape in SHAPES}
             sent: dict[tuple[int, int], set[int]] = {shape: set() for shape in SHAPES}
+            counts: dict[tuple[int, int], list[int]] = {shape: [] for shape in SHAPES}
             for r in range(rounds):
                 for shape in SHAPES:  # interleaved, so a noisy moment hits every shape
                     folder = Path(tmp) / f"{kind}-{r}-{shape[0]}-{shape[1]}"
                     folder.mkdir()
-                    seconds, steps = await _one(kind, folder, *shape)
+                    seconds, steps, statements = await _one(kind, folder, *shape)
                     times[shape].append(seconds)
+                    counts[shape].append(statements)
                     sent[shape].add(steps)
                 print(f"{kind}: round {r + 1}: " + ", ".join(
                     f"open {o:,}/due {d} {times[(o, d)][-1] * 1000:.0f} ms" for o, d in SHAPES),
@@ -168,8 +226,10 @@ async def main(rounds: int) -> None:
             median = {shape: statistics.median(t) * 1000 for shape, t in times.items()}
             for (open_count, due_count), ms in median.items():
                 print(f"{kind}: open {open_count:>6,} due {due_count:>3}: {ms:8.1f} ms median "
-                      f"of {rounds}, steps sent {sorted(sent[(open_count, due_count)])} "
-                      f"(asserted = {due_count})")
+                      f"of {rounds} ({ms / due_count:.2f} ms per due ticket), "
+                      f"{statistics.median(counts[(open_count, due_count)]) / due_count:.1f} "
+                      f"statements per due ticket, steps sent "
+                      f"{sorted(sent[(open_count, due_count)])} (asserted = {due_count})")
             small, large, busy = (median[s] for s in SHAPES)
             steps = "/".join(str(max(sent[s])) for s in SHAPES)
             print(f"{kind} SUMMARY: due 50: open 1,000 {small:.1f} ms, open 20,000 {large:.1f} ms; "
@@ -178,5 +238,14 @@ async def main(rounds: int) -> None:
                   f"ratio due 500/50 = {busy / small:.2f}")
 
 
+def _arguments(argv: list[str]) -> tuple[int, int, int]:
+    parser = argparse.ArgumentParser(prog="bench.sla_sweep")
+    parser.add_argument("rounds", nargs="?", type=int, default=3)
+    parser.add_argument("--open", type=int, default=1_000_000, dest="open_count")
+    parser.add_argument("--due", type=int, default=50)
+    args = parser.parse_args(argv)
+    return args.rounds, args.open_count, args.due
+
+
 if __name__ == "__main__":
-    asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 3))
+    asyncio.run(main(*_arguments(sys.argv[1:])))

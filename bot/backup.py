@@ -104,11 +104,13 @@ def _has_data(url: str, target: Path | None) -> bool:
     if target is not None:
         if not target.exists():
             return False
+        # The same rule as PostgreSQL's below: the migrations themselves write rows (the
+        # org version counter), so "any row anywhere" would call a fresh database full.
         with sqlite3.connect(target) as db:
-            tables = [name for (name,) in db.execute(
-                "select name from sqlite_master where type='table' and name not like 'sqlite_%'"
-                " and name != 'alembic_version'")]
-            return any(db.execute(f'select 1 from "{t}" limit 1').fetchone() for t in tables)
+            tables = {name for (name,) in db.execute(
+                "select name from sqlite_master where type='table'")}
+            return any(db.execute(f'select 1 from "{t}" limit 1').fetchone()
+                       for t in ("area", "member", "ticket") if t in tables)
     # A database the bot merely migrated is empty; one with an org or a ticket is not.
     query = ("select to_regclass('area') is not null and (exists (select from area) or "
              "exists (select from member) or exists (select from ticket))")

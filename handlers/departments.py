@@ -57,11 +57,32 @@ async def liaison_for(ctx: Ctx, department_id: int, grid_id: int) -> Member | No
 
 
 async def departments_on(ctx: Ctx, ticket_id: int) -> list[TicketDepartment]:
+    if (known := ctx.memo.get(("departments", ticket_id))) is not None:  # preload_departments
+        return known
     rows = await ctx.session.exec(
         select(TicketDepartment).where(TicketDepartment.ticket_id == ticket_id)
         .order_by(TicketDepartment.id)
     )
     return list(rows.all())
+
+
+async def preload_departments(ctx: Ctx, ticket_ids: list[int]) -> None:
+    """departments_on for many tickets, with their departments and liaisons in the session:
+    a batch job that only reads them (the SLA sweep re-rendering cards) asks three times,
+    not three times per ticket. Not for a transaction that changes them."""
+    found: dict[int, list[TicketDepartment]] = {ticket_id: [] for ticket_id in ticket_ids}
+    rows = (await ctx.session.exec(select(TicketDepartment).where(
+        TicketDepartment.ticket_id.in_(ticket_ids)).order_by(TicketDepartment.id))).all()
+    for row in rows:
+        found[row.ticket_id].append(row)
+    if rows:  # into the session's identity map (weak: the memo keeps them), for session.get
+        ctx.memo["departments"] = (await ctx.session.exec(select(Department).where(
+            Department.id.in_({r.department_id for r in rows})))).all()
+        if liaisons := {r.liaison_id for r in rows if r.liaison_id}:
+            ctx.memo["liaisons"] = (await ctx.session.exec(select(Member).where(
+                Member.id.in_(liaisons)))).all()
+    for ticket_id, departments in found.items():
+        ctx.memo[("departments", ticket_id)] = departments
 
 
 async def put_department(ctx: Ctx, ticket_id: int, department_id: int, role: str,

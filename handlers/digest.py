@@ -58,6 +58,7 @@ from handlers.digest_plan import (
 from handlers.digest_text import day_text, period_text
 from handlers.digest_text import figure_lines as _figure_lines
 from handlers.outbox_bulk import write_outbox_bulk
+from handlers.run_ctx import RunCtx
 from models.org import Role
 
 # Re-exported: the scheduler and the tests import these from here.
@@ -70,21 +71,6 @@ __all__ = [
 STAFF_ROLES = {Role.LEADER, Role.ADMIN, Role.COMMAND}
 _LOCK_KEY = 0x6772_6964_6467  # "griddg": one advisory lock for every digest batch
 BATCH = 100  # reports per transaction: SQLite's write lock is held for one batch only
-
-
-@dataclass
-class _RunCtx(Ctx):
-    """A Ctx whose translations are remembered for the run: 10,000 reports repeat the same
-    few lines ("经办人：", "新报事 0 件，办结 0 件"), and Fluent takes ~50 µs a line."""
-
-    def __post_init__(self) -> None:
-        self._texts: dict[tuple, str] = {}
-
-    def tr(self, locale: str | None, key: str, **args: object) -> str:
-        memo = (locale, key, *sorted(args.items()))
-        if memo not in self._texts:
-            self._texts[memo] = super().tr(locale, key, **args)
-        return self._texts[memo]
 
 
 async def _days(session: AsyncSession, reports: list[Report], period: Period,
@@ -140,14 +126,14 @@ async def _run_batch(deps: Deps, now: datetime, cadence: Cadence, period: Period
     async with deps.session_factory() as session, session.begin():
         if (await session.connection()).dialect.name == "postgresql":
             await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
-        ctx = _RunCtx(session=session, deps=deps, platform="")
+        ctx = RunCtx(session=session, deps=deps, platform="")
         todo = await _left_to_do(ctx, cadence, period, batch)
         figures = await cadence.figures(session, [r for r, _plan in todo], period, now)
         for report, plan in todo:
             render = partial(cadence.text, ctx, area=report.area, period=period,
                              fig=figures[report.area.id])
             deliver(ctx, report.area, digest_ref(period, report.area), render, plan)
-        written = await write_outbox_bulk(session, ctx.actions, now)
+        written = await write_outbox_bulk(session, ctx.actions, now, bulk=True)
     if written:
         deps.notify()
     return written

@@ -9,6 +9,7 @@ from handlers.context import Ctx
 from handlers.digest_day_figures import Day
 from handlers.digest_figures import Figures
 from handlers.digest_periods import DAILY_AT, Period
+from handlers.run_ctx import placed
 from models.org import Area
 
 MAX_NUMBERS = 8  # per holder in the daily list: a phone screen, not a ledger
@@ -21,9 +22,9 @@ def _month_day(day: date) -> str:
 def day_text(ctx: Ctx, locale: str, grid: Area, period: Period, day: Day) -> str:
     date_label = _month_day(period.last)
     if not (day.new or day.closed or day.open):
-        return ctx.tr(locale, "digest-day-empty", area=grid.name, date=date_label)
+        return placed(ctx, locale, "digest-day-empty", area=grid.name, date=date_label)
     lines = [
-        ctx.tr(locale, "digest-day-title", area=grid.name, date=date_label,
+        placed(ctx, locale, "digest-day-title", area=grid.name, date=date_label,
                cut=f"{DAILY_AT:%H:%M}"),
         ctx.tr(locale, "digest-day-flow", new=str(day.new), closed=str(day.closed)),
         ctx.tr(locale, "digest-day-open", open=str(len(day.open)), overdue=str(len(day.overdue))),
@@ -37,7 +38,7 @@ def day_text(ctx: Ctx, locale: str, grid: Area, period: Period, day: Day) -> str
         shown = sep.join(numbers[:MAX_NUMBERS])
         if len(numbers) > MAX_NUMBERS:
             shown += ctx.tr(locale, "digest-more", count=str(len(numbers)))
-        lines.append(ctx.tr(locale, "digest-day-holder", numbers=shown,
+        lines.append(placed(ctx, locale, "digest-day-holder", numbers=shown,
                             name=name or ctx.tr(locale, "digest-unassigned")))
     return "\n".join(lines)
 

@@ -117,11 +117,24 @@ async def plus_one(ctx: Ctx, ticket: Ticket, member: Member, photos=()) -> str:
 
 async def follower_count(ctx: Ctx, ticket_id: int) -> int:
     """People who reported the ticket besides its reporter: the card's "+N 人反映"."""
+    if (known := ctx.memo.get(("followers", ticket_id))) is not None:  # preload_follower_counts
+        return known
     rows = await ctx.session.exec(
         select(func.count()).select_from(TicketFollower).where(
             TicketFollower.ticket_id == ticket_id)
     )
     return int(rows.one())
+
+
+async def preload_follower_counts(ctx: Ctx, ticket_ids: list[int]) -> None:
+    """follower_count for many tickets in one GROUP BY (a batch job re-rendering cards)."""
+    counts = dict.fromkeys(ticket_ids, 0)
+    rows = await ctx.session.exec(
+        select(TicketFollower.ticket_id, func.count()).where(
+            TicketFollower.ticket_id.in_(ticket_ids)).group_by(TicketFollower.ticket_id))
+    counts.update(dict(rows.all()))
+    for ticket_id, count in counts.items():
+        ctx.memo[("followers", ticket_id)] = count
 
 
 async def followers(ctx: Ctx, ticket_id: int) -> list[Member]:

@@ -11,18 +11,21 @@ from __future__ import annotations
 from handlers.cards import render_card
 from handlers.context import Ctx
 from handlers.members import area_chain, members_with_role
+from handlers.org_cache import AreaInfo
+from handlers.org_cache import area as org_area
 from handlers.routing import reach_staff, record_undeliverable, staff_groups_of
 from models.lifecycle import DomainError
-from models.org import Area, Role
+from models.org import Role
 from models.ticket import Ticket, TicketEvent
 
 TIERS = ("grid", "community", "street", "district")
 TIER_RECEIVERS = {Role.LEADER, Role.ADMIN, Role.COMMAND}
 
 
-async def tier_area(ctx: Ctx, ticket: Ticket, tier: str) -> Area | None:
+async def tier_area(ctx: Ctx, ticket: Ticket, tier: str) -> AreaInfo | None:
+    """From the org cache (the chain is there already): no query per tier."""
     for area_id in await area_chain(ctx, ticket.grid_id):
-        area = await ctx.session.get(Area, area_id)
+        area = await org_area(ctx, area_id)
         if area.kind == tier:
             return area
     return None
@@ -33,7 +36,8 @@ def next_tier(current: str) -> str | None:
     return TIERS[index + 1] if index + 1 < len(TIERS) else None
 
 
-async def escalate(ctx: Ctx, ticket: Ticket, to: str, reason: str, card: str | None) -> Area:
+async def escalate(ctx: Ctx, ticket: Ticket, to: str, reason: str,
+                   card: str | None) -> AreaInfo:
     """Move the ticket to tier `to` and tell that tier; raises when the org has no such level."""
     area = await tier_area(ctx, ticket, to)
     if area is None:
@@ -64,6 +68,7 @@ async def escalate(ctx: Ctx, ticket: Ticket, to: str, reason: str, card: str | N
     return area
 
 
-def _headline(ctx: Ctx, locale: str, ticket: Ticket, area: Area, reason: str, card) -> str:
+def _headline(ctx: Ctx, locale: str, ticket: Ticket, area: AreaInfo, reason: str,
+              card) -> str:
     return ctx.tr(locale, "escalated", number=ticket.number, area=area.name, reason=reason,
                   card=ctx.tr(locale, f"supervision-{card}") if card else "none")

@@ -134,6 +134,10 @@ async def groups_of_grid(ctx: Ctx, grid_id: int) -> list[org_cache.GroupInfo]:
 
 
 async def members_with_role(ctx: Ctx, roles: set[Role], area_id: int) -> list[Member]:
+    wanted = {r.value for r in roles}
+    known = ctx.memo.get(("roles", area_id))  # preload_roles: a batch job asked for many areas
+    if known is not None and wanted <= known[0]:
+        return list({m.id: m for role, m in known[1] if role in wanted}.values())
     rows = await ctx.session.exec(
         select(Member)
         .join(RoleAssignment, RoleAssignment.member_id == Member.id)
@@ -141,3 +145,20 @@ async def members_with_role(ctx: Ctx, roles: set[Role], area_id: int) -> list[Me
         .order_by(Member.id)
     )
     return list({m.id: m for m in rows.all()}.values())
+
+
+async def preload_roles(ctx: Ctx, area_ids: set[int], roles: set[Role]) -> None:
+    """For a batch job (the SLA sweep): who holds `roles` on each of many areas, in one query;
+    members_with_role answers from it for the rest of the transaction."""
+    held = frozenset(r.value for r in roles)
+    found: dict[int, list[tuple[str, Member]]] = {area_id: [] for area_id in area_ids}
+    rows = await ctx.session.exec(
+        select(RoleAssignment.area_id, RoleAssignment.role, Member)
+        .join(RoleAssignment, RoleAssignment.member_id == Member.id)
+        .where(RoleAssignment.area_id.in_(area_ids), RoleAssignment.role.in_(held))
+        .order_by(Member.id)
+    )
+    for area_id, role, member in rows.all():
+        found[area_id].append((role, member))
+    for area_id, people in found.items():
+        ctx.memo[("roles", area_id)] = (held, people)

@@ -6,6 +6,7 @@ models/sla_policy.yaml, so the stored next_due_at is all the sweep needs to find
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -43,7 +44,9 @@ async def clock_start(ctx: Ctx, ticket: Ticket) -> datetime:
     """The report time, moved on by the time spent waiting for the resident; for a reopened
     ticket the reopening (its rework gets a fresh resolve deadline, not an instant breach)."""
     start = ticket.created_at
-    if Status(ticket.status) == Status.REOPENED:
+    if Status(ticket.status) == Status.REOPENED and ("reopened", ticket.id) in ctx.memo:
+        start = ctx.memo[("reopened", ticket.id)] or start  # preload_reopenings
+    elif Status(ticket.status) == Status.REOPENED:
         reopened = (
             await ctx.session.exec(
                 select(TicketEvent.at)
@@ -53,6 +56,21 @@ async def clock_start(ctx: Ctx, ticket: Ticket) -> datetime:
         ).first()
         start = reopened or start
     return rule_of(ctx, ticket).calendar.add(start, timedelta(seconds=ticket.paused_seconds))
+
+
+async def preload_reopenings(ctx: Ctx, tickets: list[Ticket]) -> None:
+    """clock_start for many tickets: the reopened ones' last reopening, in one query."""
+    reopened = [t.id for t in tickets if Status(t.status) == Status.REOPENED]
+    if not reopened:
+        return
+    found = dict.fromkeys(reopened)
+    rows = await ctx.session.exec(
+        select(TicketEvent.ticket_id, TicketEvent.at)
+        .where(TicketEvent.ticket_id.in_(reopened), TicketEvent.to_status == "reopened")
+        .order_by(TicketEvent.id))
+    found.update(dict(rows.all()))  # ordered by id: the last reopening wins
+    for ticket_id, at in found.items():
+        ctx.memo[("reopened", ticket_id)] = at
 
 
 async def steps_done(ctx: Ctx, ticket: Ticket) -> set[str]:
@@ -75,6 +93,17 @@ async def schedule(ctx: Ctx, ticket: Ticket) -> None:
         done = await steps_done(ctx, ticket)
         _set_deadlines(ctx, ticket, milestone, start, done)
     ctx.session.add(ticket)
+
+
+def schedule_known(ctx: Ctx, ticket: Ticket, start: datetime,
+                   done_of: Callable[[str], set[str]]) -> None:
+    """`schedule` for a caller that already holds the clock's start and the steps done per
+    milestone (the sweep loads them for its whole batch): no query."""
+    milestone = milestone_for(ticket.status, feedback_given=True)
+    if milestone is None:
+        ticket.milestone = ticket.due_at = ticket.next_due_at = None
+    else:
+        _set_deadlines(ctx, ticket, milestone, start, done_of(milestone.value))
 
 
 def schedule_new(ctx: Ctx, ticket: Ticket) -> None:

@@ -65,6 +65,9 @@ class Ticket(SQLModel, table=True):
 
 class TicketEvent(SQLModel, table=True):
     __tablename__ = "ticket_event"
+    # The digests count the day's (week's, month's) resolutions by action and time; without
+    # it each batch of a digest run read the whole audit trail (a sequential scan).
+    __table_args__ = (Index("ix_ticket_event_action_at", "action", "at"),)
     id: int | None = Field(default=None, primary_key=True)
     ticket_id: int = Field(foreign_key="ticket.id", index=True)
     actor_id: int | None = Field(default=None, foreign_key="member.id")
