@@ -112,7 +112,8 @@ async def _count(session_factory, model, status: str) -> int:
             model.status == status))).one()
 
 
-async def _gridbot(url: str, n: int, grids: int, round_no: int, tmp: Path) -> Figures:
+async def _gridbot(url: str, n: int, grids: int, round_no: int, tmp: Path,
+                   profile: Path | None = None) -> Figures:
     emu = BotApiEmulator(token=TOKEN, bot_username="gridbot_bench_bot")
     await emu.start()
     counters = []
@@ -138,6 +139,7 @@ async def _gridbot(url: str, n: int, grids: int, round_no: int, tmp: Path) -> Fi
         await asyncio.sleep(0.5)  # start-up traffic (the commands menu) settles
         updates = _updates(emu, n, grids, round_no)
         counters[0].reset()
+        profiler = _start_profiler() if profile else None
         cpu, started = time.process_time(), time.perf_counter()
         for update in updates:
             emu.inject_raw_update(update)
@@ -146,6 +148,8 @@ async def _gridbot(url: str, n: int, grids: int, round_no: int, tmp: Path) -> Fi
         figures = Figures(time.perf_counter() - started, time.process_time() - cpu)
         while await _count(watch, OutboxMessage, "pending"):  # noqa: ASYNC110 - the sender
             await asyncio.sleep(0.1)
+        if profiler:
+            _save_profile(profiler, profile)
         figures.statements = counters[0].statements / n
         figures.transactions = counters[0].transactions / n
         return figures
@@ -156,6 +160,55 @@ async def _gridbot(url: str, n: int, grids: int, round_no: int, tmp: Path) -> Fi
             await task
         await watcher.dispose()
         await emu.stop()
+
+
+def _start_profiler():
+    """A sampling profile of this thread (bot, sender and emulator all run in it), from the
+    first update until the last card was sent: where each report's CPU goes."""
+    from pyinstrument import Profiler  # the `bench` extra
+
+    profiler = Profiler(interval=0.0005, async_mode="disabled")
+    profiler.start()
+    return profiler
+
+
+def _save_profile(profiler, path: Path) -> None:
+    profiler.stop()
+    path.write_text(profiler.output_text(unicode=True, show_all=False, short_mode=False))
+    path.with_suffix(".html").write_text(profiler.output_html())
+    profiler.last_session.save(str(path.with_suffix(".pyisession")))
+    by_package = _self_time_by_package(profiler.last_session.root_frame())
+    busy = sum(t for p, t in by_package.items() if p != "(idle)")
+    print(f"  profile: {path} (and .html); busy samples by package (main thread):")
+    for package, seconds in sorted(by_package.items(), key=lambda kv: -kv[1])[:12]:
+        if package != "(idle)":
+            print(f"    {package:<22} {seconds / busy:6.1%}")
+
+
+def _package_of(file_path: str | None, parent: str) -> str:
+    """The top-level package a frame's code lives in; C built-ins count for their caller."""
+    if not file_path or file_path.startswith("<"):
+        return parent if file_path != "<built-in>" or parent != "selectors" else "(idle)"
+    for marker in ("site-packages/", "dist-packages/"):
+        if marker in file_path:
+            return file_path.split(marker, 1)[1].split("/", 1)[0].removesuffix(".py")
+    here = str(Path(__file__).resolve().parent.parent) + "/"
+    if file_path.startswith(here):
+        return "/".join(file_path[len(here):].split("/")[:2 if file_path.count("tests/") else 1])
+    return Path(file_path).parent.name if "python3" not in Path(file_path).parent.name \
+        else Path(file_path).stem
+
+
+def _self_time_by_package(root) -> dict[str, float]:
+    totals: dict[str, float] = {}
+    stack = [(root, "(root)")]
+    while stack:
+        frame, parent = stack.pop()
+        package = _package_of(frame.file_path, parent)
+        if frame.total_self_time:
+            totals[package] = totals.get(package, 0.0) + frame.total_self_time
+        stack.extend((child, package) for child in frame.children)
+    return totals
 
 
 @contextlib.asynccontextmanager
@@ -185,17 +238,24 @@ async def _database(kind: str, tmp: Path, grids: int):
             await admin.dispose()
 
 
-async def main(n: int, rounds: int, grids: int, kinds: list[str]) -> None:
+async def main(n: int, rounds: int, grids: int, kinds: list[str],
+               profile: Path | None = None) -> None:
     for kind in kinds:
         with tempfile.TemporaryDirectory() as tmp:
             async with _database(kind, Path(tmp), grids) as url:
                 echo, grid = [], []
                 for round_no in range(rounds):  # interleaved: a noisy moment hits both
                     echo.append(await _echo(n, grids, round_no))
-                    grid.append(await _gridbot(url, n, grids, round_no, Path(tmp)))
+                    last = round_no == rounds - 1  # profiled: the last round, warm
+                    grid.append(await _gridbot(url, n, grids, round_no, Path(tmp),
+                                               _profile_path(profile, kind) if last else None))
                     print(f"  round {round_no + 1}: echo {echo[-1].seconds:.2f}s, "
                           f"gridbot {grid[-1].seconds:.2f}s", flush=True)
         _report(kind, n, echo, grid)
+
+
+def _profile_path(profile: Path | None, kind: str) -> Path | None:
+    return profile and profile.with_name(f"{profile.stem}-{kind}.txt")
 
 
 def _median(figures: list[Figures], attr: str) -> float:
@@ -219,6 +279,8 @@ if __name__ == "__main__":
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--grids", type=int, default=10_000)
     parser.add_argument("--db", default="sqlite,postgres")
+    parser.add_argument("--profile", type=Path, metavar="PATH",
+                        help="pyinstrument profile of the last Gridbot round: PATH-<db>.txt/.html")
     args = parser.parse_args()
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(main(args.n, args.rounds, args.grids, args.db.split(",")))
+        asyncio.run(main(args.n, args.rounds, args.grids, args.db.split(","), args.profile))
