@@ -122,8 +122,7 @@ async def _claim(session, inbox_id: int) -> bool:
     repeats, a live handler); SQLite's BEGIN IMMEDIATE already made this transaction the
     only writer.
     """
-    claimed = await core_sql.run(session, "bus.claim", _claim_statement, inbox_id=inbox_id)
-    return claimed.first() is not None
+    return bool(await core_sql.run(session, "bus.claim", _claim_statement, inbox_id=inbox_id))
 
 
 def _claim_statement(dialect: str):
