@@ -142,10 +142,12 @@ async def groups_of_grid(ctx: Ctx, grid_id: int) -> list[org_cache.GroupInfo]:
 
 
 async def members_with_role(ctx: Ctx, roles: set[Role], area_id: int) -> list[Member]:
-    rows = await ctx.session.exec(
-        select(Member)
-        .join(RoleAssignment, RoleAssignment.member_id == Member.id)
-        .where(RoleAssignment.area_id == area_id, RoleAssignment.role.in_([r.value for r in roles]))
-        .order_by(Member.id)
-    )
+    rows = await ctx.session.exec(_WITH_ROLE, params={
+        "area_id": area_id, "roles": sorted(r.value for r in roles)})
     return list({m.id: m for m in rows.all()}.values())
+
+
+_WITH_ROLE = (select(Member).join(RoleAssignment, RoleAssignment.member_id == Member.id)
+              .where(RoleAssignment.area_id == bindparam("area_id"),
+                     RoleAssignment.role.in_(bindparam("roles", expanding=True)))
+              .order_by(Member.id))
