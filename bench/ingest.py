@@ -1,6 +1,7 @@
 """Ingest at the framework's speed: Gridbot beside a raw aiogram echo bot, in one run.
 
     .venv/bin/python -m bench.ingest [N] [--rounds 3] [--grids 10000] [--db sqlite,postgres]
+        [--latency 25,100] [--latency-seconds 10] [--profile PATH]
 
 Both poll the project's Bot API emulator (tests/emulator) on 127.0.0.1. Each round queues N
 updates at once and times how long until every one is handled: for the echo bot (an aiogram
@@ -10,6 +11,10 @@ are done, i.e. each `/report` is a ticket with its card in the outbox. Rounds in
 two bots; the figures are medians. Gridbot's database holds a province from bench/province.py
 (`--grids` bound grids with workers and leaders); each report comes from a new resident in a
 different grid, as 300 people in 300 groups would.
+
+Then, unless `--latency ''`, paced rounds (bench/ingest_latency.py): reports at a steady
+rate (25 and 100 a second by default, for --latency-seconds), each timed from its update
+to its confirmation sent, p50/p99.
 
 Also printed, for Gridbot: SQL statements and transactions per report, counted with an engine
 event listener from the first update until every card was sent (so the sender is included),
@@ -112,7 +117,17 @@ async def _count(session_factory, model, status: str) -> int:
             model.status == status))).one()
 
 
-async def _gridbot(url: str, n: int, grids: int, round_no: int, tmp: Path) -> Figures:
+@dataclass
+class Running:
+    """A real `gridbot run` (aiogram, long polling) against its own emulator."""
+
+    emu: BotApiEmulator
+    counter: object  # tests.support.statements.StatementCounter on the bot's engine
+    watch: object  # a session factory of a separate engine, for the bench's own queries
+
+
+@contextlib.asynccontextmanager
+async def running_gridbot(url: str, tmp: Path):
     emu = BotApiEmulator(token=TOKEN, bot_username="gridbot_bench_bot")
     await emu.start()
     counters = []
@@ -128,27 +143,13 @@ async def _gridbot(url: str, n: int, grids: int, round_no: int, tmp: Path) -> Fi
                         telegram_api_url=emu.base_url, runtime="aiogram",
                         media_dir=tmp / "media", log_level="WARNING")
     watcher = make_engine(url)
-    watch = make_session_factory(watcher)
-    done_before = await _count(watch, InboxUpdate, "done")
     task = asyncio.create_task(bot.bootstrap.run(settings))
     try:
         await emu.wait_for(lambda: emu.calls("getUpdates") or task.done(), timeout=60)
         if task.done():
             task.result()
         await asyncio.sleep(0.5)  # start-up traffic (the commands menu) settles
-        updates = _updates(emu, n, grids, round_no)
-        counters[0].reset()
-        cpu, started = time.process_time(), time.perf_counter()
-        for update in updates:
-            emu.inject_raw_update(update)
-        while await _count(watch, InboxUpdate, "done") - done_before < n:  # noqa: ASYNC110
-            await asyncio.sleep(0.05)
-        figures = Figures(time.perf_counter() - started, time.process_time() - cpu)
-        while await _count(watch, OutboxMessage, "pending"):  # noqa: ASYNC110 - the sender
-            await asyncio.sleep(0.1)
-        figures.statements = counters[0].statements / n
-        figures.transactions = counters[0].transactions / n
-        return figures
+        yield Running(emu, counters[0], make_session_factory(watcher))
     finally:
         bot.bootstrap.make_engine = real_make_engine
         task.cancel()
@@ -156,6 +157,81 @@ async def _gridbot(url: str, n: int, grids: int, round_no: int, tmp: Path) -> Fi
             await task
         await watcher.dispose()
         await emu.stop()
+
+
+async def until_sent(watch) -> None:
+    while await _count(watch, OutboxMessage, "pending"):  # noqa: ASYNC110 - the sender
+        await asyncio.sleep(0.1)
+
+
+async def _gridbot(url: str, n: int, grids: int, round_no: int, tmp: Path,
+                   profile: Path | None = None) -> Figures:
+    async with running_gridbot(url, tmp) as bot_:
+        done_before = await _count(bot_.watch, InboxUpdate, "done")
+        updates = _updates(bot_.emu, n, grids, round_no)
+        bot_.counter.reset()
+        profiler = _start_profiler() if profile else None
+        cpu, started = time.process_time(), time.perf_counter()
+        for update in updates:
+            bot_.emu.inject_raw_update(update)
+        while await _count(bot_.watch, InboxUpdate, "done") - done_before < n:  # noqa: ASYNC110
+            await asyncio.sleep(0.05)
+        figures = Figures(time.perf_counter() - started, time.process_time() - cpu)
+        await until_sent(bot_.watch)
+        if profiler:
+            _save_profile(profiler, profile)
+        figures.statements = bot_.counter.statements / n
+        figures.transactions = bot_.counter.transactions / n
+        return figures
+
+
+def _start_profiler():
+    """A sampling profile of this thread (bot, sender and emulator all run in it), from the
+    first update until the last card was sent: where each report's CPU goes."""
+    from pyinstrument import Profiler  # the `bench` extra
+
+    profiler = Profiler(interval=0.0005, async_mode="disabled")
+    profiler.start()
+    return profiler
+
+
+def _save_profile(profiler, path: Path) -> None:
+    profiler.stop()
+    path.write_text(profiler.output_text(unicode=True, show_all=False, short_mode=False))
+    path.with_suffix(".html").write_text(profiler.output_html())
+    profiler.last_session.save(str(path.with_suffix(".pyisession")))
+    by_package = _self_time_by_package(profiler.last_session.root_frame())
+    busy = sum(t for p, t in by_package.items() if p != "(idle)")
+    print(f"  profile: {path} (and .html); busy samples by package (main thread):")
+    for package, seconds in sorted(by_package.items(), key=lambda kv: -kv[1])[:12]:
+        if package != "(idle)":
+            print(f"    {package:<22} {seconds / busy:6.1%}")
+
+
+def _package_of(file_path: str | None, parent: str) -> str:
+    """The top-level package a frame's code lives in; C built-ins count for their caller."""
+    if not file_path or file_path.startswith("<"):
+        return parent if file_path != "<built-in>" or parent != "selectors" else "(idle)"
+    for marker in ("site-packages/", "dist-packages/"):
+        if marker in file_path:
+            return file_path.split(marker, 1)[1].split("/", 1)[0].removesuffix(".py")
+    here = str(Path(__file__).resolve().parent.parent) + "/"
+    if file_path.startswith(here):
+        return "/".join(file_path[len(here):].split("/")[:2 if file_path.count("tests/") else 1])
+    return Path(file_path).parent.name if "python3" not in Path(file_path).parent.name \
+        else Path(file_path).stem
+
+
+def _self_time_by_package(root) -> dict[str, float]:
+    totals: dict[str, float] = {}
+    stack = [(root, "(root)")]
+    while stack:
+        frame, parent = stack.pop()
+        package = _package_of(frame.file_path, parent)
+        if frame.total_self_time:
+            totals[package] = totals.get(package, 0.0) + frame.total_self_time
+        stack.extend((child, package) for child in frame.children)
+    return totals
 
 
 @contextlib.asynccontextmanager
@@ -185,17 +261,30 @@ async def _database(kind: str, tmp: Path, grids: int):
             await admin.dispose()
 
 
-async def main(n: int, rounds: int, grids: int, kinds: list[str]) -> None:
+async def main(n: int, rounds: int, grids: int, kinds: list[str],
+               profile: Path | None = None, latency_rates: tuple[float, ...] = (),
+               latency_seconds: float = 10) -> None:
+    from bench import ingest_latency  # it imports this module
     for kind in kinds:
         with tempfile.TemporaryDirectory() as tmp:
             async with _database(kind, Path(tmp), grids) as url:
                 echo, grid = [], []
                 for round_no in range(rounds):  # interleaved: a noisy moment hits both
                     echo.append(await _echo(n, grids, round_no))
-                    grid.append(await _gridbot(url, n, grids, round_no, Path(tmp)))
+                    last = round_no == rounds - 1  # profiled: the last round, warm
+                    grid.append(await _gridbot(url, n, grids, round_no, Path(tmp),
+                                               _profile_path(profile, kind) if last else None))
                     print(f"  round {round_no + 1}: echo {echo[-1].seconds:.2f}s, "
                           f"gridbot {grid[-1].seconds:.2f}s", flush=True)
-        _report(kind, n, echo, grid)
+                _report(kind, n, echo, grid)
+                for i, rate in enumerate(latency_rates):
+                    paced = await ingest_latency.paced(url, Path(tmp), grids, rate,
+                                                       latency_seconds, 20 + i)
+                    print(paced.line(), flush=True)
+
+
+def _profile_path(profile: Path | None, kind: str) -> Path | None:
+    return profile and profile.with_name(f"{profile.stem}-{kind}.txt")
 
 
 def _median(figures: list[Figures], attr: str) -> float:
@@ -219,6 +308,13 @@ if __name__ == "__main__":
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--grids", type=int, default=10_000)
     parser.add_argument("--db", default="sqlite,postgres")
+    parser.add_argument("--profile", type=Path, metavar="PATH",
+                        help="pyinstrument profile of the last Gridbot round: PATH-<db>.txt/.html")
+    parser.add_argument("--latency", default="25,100", metavar="RATES",
+                        help="reports/s of the paced rounds (update to confirmation), '' for none")
+    parser.add_argument("--latency-seconds", type=float, default=10)
     args = parser.parse_args()
+    rates = tuple(float(r) for r in args.latency.split(",") if r)
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(main(args.n, args.rounds, args.grids, args.db.split(",")))
+        asyncio.run(main(args.n, args.rounds, args.grids, args.db.split(","), args.profile,
+                         rates, args.latency_seconds))

@@ -18,6 +18,7 @@ import asyncio
 from datetime import timedelta
 
 import structlog
+from sqlalchemy import bindparam, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from sqlmodel import select
 
@@ -27,6 +28,7 @@ from handlers.events import ButtonPress, Inbound, MessageIn, from_json
 from handlers.inbox import store_batch
 from handlers.members import ensure_member
 from handlers.outbox import write_outbox
+from models import core_sql
 from models.lifecycle import DomainError
 from models.messaging import InboxUpdate
 
@@ -90,15 +92,12 @@ async def _process(inbox_id: int, event: Inbound, deps: Deps) -> None:
 
 async def _handle_once(inbox_id: int, event: Inbound, deps: Deps) -> None:
     async with deps.session_factory() as session, session.begin():
-        row = await _claim(session, inbox_id)
-        if row is None or row.status != "pending":
+        if not await _claim(session, inbox_id):
             return  # done already, or being handled right now by another task or process
         ctx = Ctx(session=session, deps=deps, platform=event.platform)
         ctx.member = await ensure_member(ctx, event.user)
         await router.route(event, ctx)
         await write_outbox(session, ctx.actions, deps.clock.now())
-        row.status = "done"
-        session.add(row)
 
 
 async def _refuse(inbox_id: int, event: Inbound, deps: Deps, refusal: DomainError) -> None:
@@ -114,15 +113,25 @@ async def _refuse(inbox_id: int, event: Inbound, deps: Deps, refusal: DomainErro
         session.add(row)
 
 
-async def _claim(session, inbox_id: int) -> InboxUpdate | None:
-    """The row, locked until this transaction ends; None while another transaction holds it.
+async def _claim(session, inbox_id: int) -> bool:
+    """Mark the row done, if it is pending and no other transaction holds it; whether it was.
 
-    populate_existing: a row this session saw before must be re-read under the lock.
+    One statement instead of a locking read plus an UPDATE at the end: the mark is part of
+    the handling transaction, so a failure or a refusal rolls it back to pending. On
+    PostgreSQL the row is locked with SKIP LOCKED first (a replay never waits for, nor
+    repeats, a live handler); SQLite's BEGIN IMMEDIATE already made this transaction the
+    only writer.
     """
-    statement = (select(InboxUpdate).where(InboxUpdate.id == inbox_id)
-                 .with_for_update(skip_locked=True)
-                 .execution_options(populate_existing=True))
-    return (await session.exec(statement)).first()
+    return bool(await core_sql.run(session, "bus.claim", _claim_statement, inbox_id=inbox_id))
+
+
+def _claim_statement(dialect: str):
+    table = InboxUpdate.__table__
+    pending = (table.c.id == bindparam("inbox_id")) & (table.c.status == "pending")
+    if dialect == "postgresql":
+        pending = table.c.id == (select(table.c.id).where(pending)
+                                 .with_for_update(skip_locked=True).scalar_subquery())
+    return update(table).where(pending).values(status="done").returning(table.c.id)
 
 
 def reply(ctx: Ctx, event: Inbound, text: str, alert: bool = False) -> None:

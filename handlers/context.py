@@ -82,6 +82,9 @@ class Ctx:
     # Tickets created in this transaction: nothing can follow, hold or have steps on them yet,
     # so the card and the photos skip the queries that could only come back empty.
     fresh_tickets: set[int] = field(default_factory=set)
+    # Members created in this transaction (a first message): they hold no role yet, so the
+    # resident check needs no query.
+    fresh_members: set[int] = field(default_factory=set)
     # Answers worth keeping for the rest of this transaction (the grid's workers, asked by
     # the promise line and the no-worker notice alike).
     memo: dict = field(default_factory=dict)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlmodel import select
 
 from handlers.context import Config, Ctx
@@ -49,20 +49,24 @@ async def find_duplicate(
     if code == OTHER or ctx.config.duplicate_window_hours <= 0:
         return None
     rule = match_rule(ctx.config)
-    mine = select(TicketFollower.ticket_id).where(TicketFollower.member_id == ctx.member.id)
     probe = Probe(grid_id, code, ctx.now, location.lat if location else None,
                   location.lon if location else None)
-    rows = await ctx.session.exec(
-        select(Ticket).where(
-            Ticket.grid_id == grid_id,
-            Ticket.category == code,
-            Ticket.status.in_([s.value for s in OPEN_STATUSES]),
-            Ticket.created_at >= ctx.now - rule.window,
-            Ticket.reporter_id != ctx.member.id,
-            Ticket.id.not_in(mine),
-        ).order_by(Ticket.id.desc())  # among equals, the newest: min() keeps the first
-    )
+    rows = await ctx.session.exec(_OPEN_LOOKALIKES, params={
+        "grid_id": grid_id, "code": code, "since": ctx.now - rule.window,
+        "member_id": ctx.member.id})
     return best_duplicate(probe, rows.all(), rule)
+
+
+# Built once: every group report asks it (bindparams instead of a new select() per report).
+_OPEN_LOOKALIKES = select(Ticket).where(
+    Ticket.grid_id == bindparam("grid_id"),
+    Ticket.category == bindparam("code"),
+    Ticket.status.in_([s.value for s in OPEN_STATUSES]),
+    Ticket.created_at >= bindparam("since"),
+    Ticket.reporter_id != bindparam("member_id"),
+    Ticket.id.not_in(select(TicketFollower.ticket_id).where(
+        TicketFollower.member_id == bindparam("member_id"))),
+).order_by(Ticket.id.desc())  # among equals, the newest: min() keeps the first
 
 
 def offer(ctx: Ctx, locale: str, ticket: Ticket, same: str, new: str) -> tuple[str, Keyboard]:

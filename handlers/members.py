@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from sqlalchemy import bindparam
 from sqlmodel import select
 
 import locales
 from handlers import org_cache
 from handlers.context import Ctx
 from handlers.events import User
+from models import core_sql
 from models.lifecycle import Capacity
 from models.org import Area, Member, Role, RoleAssignment
 from models.ticket import Ticket, TicketFollower
@@ -16,14 +18,14 @@ STAFF_ROLES = {Role.WORKER, Role.LEADER, Role.COMMAND}
 SUPERVISOR_ROLES = {Role.LEADER, Role.ADMIN, Role.COMMAND}
 
 
+# Built once (models/core_sql.py): these run for every update.
+_MEMBER_BY_USER = select(Member).where(Member.platform == bindparam("platform"),
+                                       Member.platform_user_id == bindparam("user_id"))
+
+
 async def ensure_member(ctx: Ctx, user: User) -> Member:
-    member = (
-        await ctx.session.exec(
-            select(Member).where(
-                Member.platform == ctx.platform, Member.platform_user_id == user.id
-            )
-        )
-    ).first()
+    member = (await ctx.session.exec(
+        _MEMBER_BY_USER, params={"platform": ctx.platform, "user_id": user.id})).first()
     if member is None:
         member = Member(
             platform=ctx.platform,
@@ -32,8 +34,8 @@ async def ensure_member(ctx: Ctx, user: User) -> Member:
             locale=locales.normalise(user.language, ctx.config.default_locale),
             created_at=ctx.now,
         )
-        ctx.session.add(member)
-        await ctx.session.flush()
+        await core_sql.insert_loaded(ctx.session, member)
+        ctx.fresh_members.add(member.id)
     elif user.name and member.display_name != user.name[:128]:
         member.display_name = user.name[:128]
         ctx.session.add(member)
@@ -53,15 +55,21 @@ async def area_chain(ctx: Ctx, area_id: int) -> list[int]:
 async def roles_over(ctx: Ctx, member: Member, area_id: int) -> set[Role]:
     """Roles on the area or above it, plus roles on its buildings: a 3号楼 resident or
     building head belongs to that building's grid."""
+    if member.id in ctx.fresh_members:
+        return set()  # created in this transaction: no role can have been given yet
     chain = await area_chain(ctx, area_id)
-    buildings = select(Area.id).where(Area.parent_id == area_id, Area.kind == "building")
-    rows = await ctx.session.exec(
-        select(RoleAssignment.role).where(
-            RoleAssignment.member_id == member.id,
-            RoleAssignment.area_id.in_(chain) | RoleAssignment.area_id.in_(buildings),
-        )
-    )
-    return {Role(r) for r in rows.all()}
+    rows = await core_sql.run(ctx.session, "members.roles_over", _roles_over,
+                              member_id=member.id, chain=chain, area_id=area_id)
+    return {Role(role) for (role,) in rows}
+
+
+def _roles_over(_dialect: str):
+    roles, areas = RoleAssignment.__table__.c, Area.__table__.c
+    buildings = select(areas.id).where(areas.parent_id == bindparam("area_id"),
+                                       areas.kind == "building")
+    return select(roles.role).where(
+        roles.member_id == bindparam("member_id"),
+        roles.area_id.in_(bindparam("chain", expanding=True)) | roles.area_id.in_(buildings))
 
 
 async def capacities_for(ctx: Ctx, member: Member, ticket: Ticket) -> set[Capacity]:
@@ -89,8 +97,8 @@ async def ensure_resident(ctx: Ctx, member: Member, grid_id: int) -> None:
     """Writing in a grid's group makes you one of its residents, unless you already hold a role."""
     if await roles_over(ctx, member, grid_id):
         return
-    ctx.session.add(RoleAssignment(member_id=member.id, role=Role.RESIDENT, area_id=grid_id))
-    await ctx.session.flush()
+    await core_sql.insert_row(ctx.session, RoleAssignment(member_id=member.id, role=Role.RESIDENT,
+                                                          area_id=grid_id))
 
 
 async def grids_of(ctx: Ctx, member: Member) -> list[Area]:
@@ -138,13 +146,15 @@ async def members_with_role(ctx: Ctx, roles: set[Role], area_id: int) -> list[Me
     known = ctx.memo.get(("roles", area_id))  # preload_roles: a batch job asked for many areas
     if known is not None and wanted <= known[0]:
         return list({m.id: m for role, m in known[1] if role in wanted}.values())
-    rows = await ctx.session.exec(
-        select(Member)
-        .join(RoleAssignment, RoleAssignment.member_id == Member.id)
-        .where(RoleAssignment.area_id == area_id, RoleAssignment.role.in_([r.value for r in roles]))
-        .order_by(Member.id)
-    )
+    rows = await ctx.session.exec(_WITH_ROLE, params={"area_id": area_id,
+                                                      "roles": sorted(wanted)})
     return list({m.id: m for m in rows.all()}.values())
+
+
+_WITH_ROLE = (select(Member).join(RoleAssignment, RoleAssignment.member_id == Member.id)
+              .where(RoleAssignment.area_id == bindparam("area_id"),
+                     RoleAssignment.role.in_(bindparam("roles", expanding=True)))
+              .order_by(Member.id))
 
 
 async def preload_roles(ctx: Ctx, area_ids: set[int], roles: set[Role]) -> None:

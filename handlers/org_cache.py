@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import select
 
+from models import core_sql
 from models.org import Area, ChatGroup
 from models.org_version import OrgVersion
 
@@ -62,8 +63,8 @@ async def _checked(ctx) -> OrgCache | None:
     """The cache, if this transaction may use it (its version read and current)."""
     cache: OrgCache = ctx.deps.org_cache
     if ctx.org_version is None:
-        row = await ctx.session.exec(select(OrgVersion.version).where(OrgVersion.id == 1))
-        ctx.org_version = row.first()
+        rows = await core_sql.run(ctx.session, "org_cache.version", _version_statement)
+        ctx.org_version = rows[0][0] if rows else None
         if ctx.org_version is None:  # no row (a database made without it): never cache
             ctx.org_version = _MISSING
         elif ctx.org_version != cache.version:
@@ -71,6 +72,11 @@ async def _checked(ctx) -> OrgCache | None:
     if ctx.org_version is _MISSING or ctx.org_version != cache.version:
         return None
     return cache
+
+
+def _version_statement(_dialect: str):
+    table = OrgVersion.__table__
+    return select(table.c.version).where(table.c.id == 1)
 
 
 def _info(group: ChatGroup) -> GroupInfo:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlmodel import select
 
 from handlers.context import Ctx
 from handlers.events import Location, PhotoRef
 from handlers.sla import schedule, schedule_new
+from models import core_sql
 from models.categories import OTHER, guess_category
 from models.lifecycle import Action, Capacity, DomainError, Status, next_status
 from models.org import Area, Member
@@ -31,15 +32,15 @@ class NewReport:
 async def next_number(ctx: Ctx, grid_id: int) -> str:
     # One UPDATE ... RETURNING: the row lock (PostgreSQL) or the write lock (SQLite) makes
     # concurrent reports in one grid get distinct, gapless numbers.
-    seq = (
-        await ctx.session.execute(
-            update(Area)
-            .where(Area.id == grid_id)
-            .values(ticket_seq=Area.ticket_seq + 1)
-            .returning(Area.ticket_seq, Area.code)
-        )
-    ).one()
-    return f"{seq.code}-{seq.ticket_seq:04d}"
+    rows = await core_sql.run(ctx.session, "tickets.next_number", _next_number, grid_id=grid_id)
+    code, seq = rows[0]
+    return f"{code}-{seq:04d}"
+
+
+def _next_number(_dialect: str):
+    areas = Area.__table__.c
+    return (update(Area.__table__).where(areas.id == bindparam("grid_id"))
+            .values(ticket_seq=areas.ticket_seq + 1).returning(areas.code, areas.ticket_seq))
 
 
 async def create_ticket(ctx: Ctx, report: NewReport) -> Ticket:
@@ -62,18 +63,11 @@ async def create_ticket(ctx: Ctx, report: NewReport) -> Ticket:
         updated_at=now,
     )
     schedule_new(ctx, ticket)  # its deadlines go in with the INSERT, not in an UPDATE after
-    ctx.session.add(ticket)
-    await ctx.session.flush()
+    await core_sql.insert_loaded(ctx.session, ticket)
     ctx.fresh_tickets.add(ticket.id)
-    ctx.session.add(
-        TicketEvent(
-            ticket_id=ticket.id,
-            actor_id=report.reporter.id,
-            action="report",
-            to_status=Status.NEW,
-            at=now,
-        )
-    )
+    await core_sql.insert_row(ctx.session, TicketEvent(
+        ticket_id=ticket.id, actor_id=report.reporter.id, action="report",
+        to_status=Status.NEW, at=now))
     await attach_photos(ctx, ticket, report.photos, stage="before")
     return ticket
 
