@@ -11,7 +11,7 @@ Telegram's limits (30/s overall, 1/s per chat, 20/min per group).
 - slow group: 60 cards queued for one group (20 a minute: its last card is 2 minutes away),
   then, once the group has had its first cards, one card for another chat: how long until it
   arrives (the run gives up at 15 s).
-"before" is bot/sender/__init__.py as of commit c17c0df, read with `git show` (skipped without git).
+"before" is bot/sender.py as of commit c17c0df, read with `git show` (skipped without git).
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ BEFORE = "c17c0df"
 
 def sender_before():
     try:
-        source = subprocess.run(["git", "show", f"{BEFORE}:bot/sender/__init__.py"], check=True,
+        source = subprocess.run(["git", "show", f"{BEFORE}:bot/sender.py"], check=True,
                                 capture_output=True, text=True).stdout
     except (OSError, subprocess.CalledProcessError):
         return None

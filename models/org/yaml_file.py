@@ -1,6 +1,6 @@
 """The YAML org file: parsed with line numbers, then checked for shape (which keys, which lists).
 
-Field values are checked later, in models/org_rows.py; here only the layout of the file.
+Field values are checked later, in models/org/fields.py; here only the layout of the file.
 """
 
 from __future__ import annotations
