@@ -29,7 +29,7 @@ from sqlalchemy import event, insert, text
 
 import locales
 from handlers.context import Config, Deps
-from handlers.digest import daily_digest, monthly_digest, weekly_digest
+from handlers.reports.digest import daily_digest, monthly_digest, weekly_digest
 from models.clock import FakeClock
 from models.db import make_session_factory
 from models.org import Area, ChatGroup, Member, RoleAssignment

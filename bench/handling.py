@@ -22,7 +22,7 @@ from pathlib import Path
 
 from bench.ingest import _database
 from bench.province import group_chat
-from handlers import inbox
+from handlers import bus, inbox
 from handlers.context import Config, Deps
 from handlers.events import MessageIn, User
 from models.clock import Clock
@@ -41,7 +41,7 @@ async def _round(deps: Deps, events: list[MessageIn], profile: cProfile.Profile 
     if profile:
         profile.enable()
     stored = await inbox.store_batch(events, deps)
-    await asyncio.gather(*inbox.start_handling(stored, deps))
+    await asyncio.gather(*bus.start_handling(stored, deps))
     if profile:
         profile.disable()
     return time.process_time() - cpu

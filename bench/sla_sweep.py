@@ -40,7 +40,7 @@ from sqlalchemy import event, insert, text
 
 from bench import sweep_province
 from handlers.context import Config, Deps
-from handlers.sla_sweep import sweep
+from handlers.supervision.sweep import sweep
 from models.clock import FakeClock
 from models.db import make_session_factory
 from models.ticket import Ticket
@@ -155,7 +155,7 @@ async def _plan(kind: str, folder: Path) -> tuple[str, list[str]]:
     """(statement, plan) of the selection `sweep()` sends, over 20,000 open and 50 due tickets.
 
     The statement and its bound parameters are caught on the connection during a real sweep,
-    so what is EXPLAINed is what handlers/sla_sweep.py sends, not a hand-written copy.
+    so what is EXPLAINed is what handlers/supervision/sweep.py sends, not a hand-written copy.
     """
     engine, cleanup, deps = await _seeded(kind, folder, 20_000, 50)
     caught: list[tuple[str, object]] = []

@@ -14,19 +14,19 @@ import structlog
 
 from bot.adapters.base import Transport
 from bot.adapters.webhook import require_secret as require_webhook_secret
+from bot.check.holidays import warn_if_holiday_data_missing
 from bot.database_url import check_database_url, connect_errors, unreachable
 from bot.errors import OperatorError
-from bot.holiday_check import warn_if_holiday_data_missing
-from bot.rate_limits import RedisRateLimits
 from bot.sender import Limits, Sender
+from bot.sender.rate_limits import RedisRateLimits
 from bot.settings import Settings
 from handlers import bus, delivery
 from handlers.context import Config, Deps
-from handlers.sla import policy_at
+from handlers.deadlines import policy_at
 from models.clock import Clock
 from models.db import make_engine, make_session_factory
 from models.migrate import upgrade_async
-from models.sla_parse import PolicyError
+from models.sla.parse import PolicyError
 from scheduler.lease import Lease
 from scheduler.running import JobRuns
 from scheduler.setup import build_scheduler

@@ -1,6 +1,6 @@
 """Invite codes for the operator: create, list, revoke. Database work only; the CLI prints.
 
-Kept apart from bot/cli.py so that `gridbot --help` and the other commands never load this,
+Kept apart from bot/cli/__init__.py so that `gridbot --help` and the other commands never load this,
 and aiogram (asked for the bot's username) only when an invite is printed.
 """
 

@@ -50,7 +50,8 @@ class Settings(BaseSettings):
     demo: bool = False
 
     # The SLA policy (deadlines, office hours, holidays, the escalation ladder); the shipped
-    # models/sla_policy.yaml when unset. Checked at start: a bad file stops the bot with the key.
+    # models/sla/sla_policy.yaml when unset. Checked at start: a bad file stops the bot with
+    # the key.
     sla_policy: Path | None = None
 
     # A second report of the same kind in the same grid within this window (and, when both
@@ -66,7 +67,7 @@ class Settings(BaseSettings):
     retention_days_resolved: int | None = Field(default=None, gt=0)
 
     # Several bot processes on one PostgreSQL share Telegram's rate limits through this Redis
-    # (redis://host:6379/0). Unset: one process, limits kept in memory (bot/rate_limits.py).
+    # (redis://host:6379/0). Unset: one process, limits kept in memory (bot/sender/rate_limits.py).
     redis_url: str | None = None
     # How soon the other processes take over the work of one that died (kill -9, a lost
     # machine): its claimed outbox rows come back when their lease of this length runs out;

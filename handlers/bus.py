@@ -4,8 +4,9 @@ Two transactions on purpose. The first makes the update durable (and deduplicate
 platform key) before anything can fail, and before the platform is told we have it; the
 second does the work and writes the outbox. If the second fails or the process dies in
 between, the inbox row stays pending and `replay_pending` runs it again: a report that
-arrived becomes a ticket. Long polling stores a whole batch in the first (handlers/inbox.py),
-so a report costs one handling transaction plus a hundredth of a store.
+arrived becomes a ticket. Long polling stores a whole batch in the first (handlers/inbox.py)
+and hands it to `start_handling`, so a report costs one handling transaction plus a
+hundredth of a store.
 
 At most deps.handling_slots updates are handled at once (backpressure, not pool timeouts),
 and the handling transaction claims its inbox row (FOR UPDATE SKIP LOCKED on PostgreSQL,
@@ -15,6 +16,7 @@ BEGIN IMMEDIATE on SQLite): a replay and a live handler never both handle one up
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import timedelta
 
 import structlog
@@ -25,12 +27,18 @@ from sqlmodel import select
 from handlers import router
 from handlers.context import Ctx, Deps
 from handlers.events import ButtonPress, Inbound, MessageIn, from_json
-from handlers.inbox import store_batch
+
+# What the adapters need besides receive/start_handling, published here so that they
+# import the bus and the events only (an import-linter contract in pyproject.toml).
+from handlers.inbox import MAX_WAITING, store_batch, store_unbroken, wait_for_room
 from handlers.members import ensure_member
 from handlers.outbox import write_outbox
 from models import core_sql
 from models.lifecycle import DomainError
 from models.messaging import InboxUpdate
+
+__all__ = ["MAX_WAITING", "Deps", "receive", "replay_pending", "start_handling",
+           "store_batch", "store_unbroken", "wait_for_room"]
 
 log = structlog.get_logger(__name__)
 
@@ -51,6 +59,22 @@ async def receive(event: Inbound, deps: Deps) -> bool:
         return True
     finally:
         deps.in_flight.discard(task)
+
+
+def start_handling(stored: Sequence[tuple[int, Inbound]], deps: Deps) -> list[asyncio.Task]:
+    """Handle stored updates in the background; each waits for one of deps.handling_slots.
+
+    The tasks are in deps.in_flight, so stopping the bot lets them finish; one cut off
+    stays pending in the inbox and is replayed.
+    """
+    tasks = []
+    for inbox_id, event in stored:
+        task = asyncio.create_task(process(inbox_id, event, deps),
+                                   name=f"update-{inbox_id}")
+        deps.in_flight.add(task)
+        task.add_done_callback(deps.in_flight.discard)
+        tasks.append(task)
+    return tasks
 
 
 async def _store(event: Inbound, deps: Deps) -> int | None:

@@ -11,11 +11,11 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from handlers.context import Ctx
+from handlers.deadlines import clock_start, light_of, on_site_promise, rule_of
 from handlers.members import area_chain, members_with_role
 from handlers.org_cache import AreaInfo
 from handlers.org_cache import area as org_area
 from handlers.routing import reach_staff, record_undeliverable
-from handlers.sla import clock_start, light_of, on_site_promise, rule_of
 from models.org import AreaKind, Role
 from models.sla import Light
 from models.ticket import Ticket

@@ -8,8 +8,8 @@ from handlers import callbacks
 from handlers.card_deadline import deadline_lines, promise_line, tell_community_if_no_worker
 from handlers.context import Ctx
 from handlers.departments import HELPER, LEAD, department_label, departments_on
-from handlers.duplicates import follower_count
 from handlers.events import Button, Keyboard
+from handlers.followers import follower_count
 from handlers.members import groups_of_grid
 from handlers.org_cache import area as org_area
 from models.lifecycle import OPEN_STATUSES, Status

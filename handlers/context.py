@@ -34,13 +34,13 @@ class Config:
     default_locale: str = "zh_CN"
     bot_username: str | None = None
     timezone: str = "Asia/Shanghai"
-    sla_policy: str | None = None  # a YAML file; None: models/sla_policy.yaml
+    sla_policy: str | None = None  # a YAML file; None: models/sla/sla_policy.yaml
     # Duplicate reports: same grid and category within this window, and (when both have a
     # location) within this distance, are offered to the reporter as "same as ...? [+1]".
     # A window of 0 turns the check off.
     duplicate_window_hours: float = 24.0
     duplicate_radius_m: float = 250.0
-    # Retention (handlers/retention.py): None keeps forever. The photo files live here.
+    # Retention (handlers/upkeep/retention.py): None keeps forever. The photo files live here.
     retention_days_photos: int | None = None
     retention_days_resolved: int | None = None
     media_dir: str = "./media"

@@ -1,8 +1,15 @@
-"""Multi-step exchanges with one person in one chat, kept in the store so restarts resume them."""
+"""Multi-step exchanges with one person in one chat, kept in the store so restarts resume them.
+
+The machinery knows no journey: each journey module that starts a conversation registers
+its continuation for its kind at import (`register("resolve", continue_resolve, ...)`), and
+the router imports every journey before it routes anything. So the dependency points one
+way, journeys → conversations, and a new journey adds its kind without touching this file.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlmodel import select
@@ -11,6 +18,29 @@ from handlers.context import Ctx
 from handlers.events import ButtonPress, Keyboard, MessageIn
 from models.lifecycle import DomainError
 from models.messaging import Conversation
+
+# The next message of a conversation: True when it was taken.
+Continuation = Callable[[MessageIn, Ctx, Conversation], Awaitable[bool]]
+# A press on one of the conversation's own buttons ([完成]), with the verb of the payload.
+StepButton = Callable[[ButtonPress, Ctx, Conversation, str], Awaitable[None]]
+
+_continuations: dict[str, Continuation] = {}
+_step_buttons: dict[str, StepButton] = {}
+
+
+def register(kind: str, continuation: Continuation, on_button: StepButton | None = None) -> None:
+    """Called by a journey module at import for the conversation kind it starts. Without
+    `on_button`, the conversation's only button is [跳过], given to the continuation as an
+    empty message. A kind belongs to one journey: a second, different claim is a bug."""
+    if _continuations.get(kind, continuation) is not continuation:
+        raise ValueError(f"conversation kind {kind!r} is registered twice")
+    _continuations[kind] = continuation
+    if on_button is not None:
+        _step_buttons[kind] = on_button
+
+
+def registered_kinds() -> frozenset[str]:
+    return frozenset(_continuations)
 
 
 async def current(ctx: Ctx, chat_id: str) -> Conversation | None:
@@ -80,34 +110,15 @@ def _clear_live(ctx: Ctx, conv: Conversation) -> None:
         conv.data = json.dumps(data)
 
 
-def _continuations():
-    # Imported late: the journeys import this module for begin/advance/finish.
-    from handlers import dispatch, emergency_private, private_report, resolve_step, task
-
-    return {
-        "extras": emergency_private.continue_extras,
-        "report": private_report.continue_report,
-        "resolve": resolve_step.continue_resolve,
-        "reject": task.continue_reject,
-        "return": dispatch.continue_return,
-    }
-
-
 async def continue_conversation(event: MessageIn, ctx: Ctx) -> bool:
     conv = await current(ctx, event.chat_id)
     if conv is None:
         return False
-    handler = _continuations().get(conv.kind)
+    handler = _continuations.get(conv.kind)
     if handler is None:
         await finish(ctx, conv)
         return False
     return await handler(event, ctx, conv)
-
-
-def _button_handlers():
-    from handlers import emergency_private, resolve_step
-
-    return {"resolve": resolve_step.on_step_button, "extras": emergency_private.on_step_button}
 
 
 async def on_button(event: ButtonPress, ctx: Ctx, payload) -> None:
@@ -117,7 +128,7 @@ async def on_button(event: ButtonPress, ctx: Ctx, payload) -> None:
     if conv is None:
         raise DomainError("error-stale-button")
     verb = payload.parts[0] if payload.parts else ""
-    own = _button_handlers().get(conv.kind)
+    own = _step_buttons.get(conv.kind)
     if own is not None:
         await own(event, ctx, conv, verb)
         return
@@ -133,7 +144,7 @@ async def on_button(event: ButtonPress, ctx: Ctx, payload) -> None:
         text="",
     )
     ctx.answer(event.callback_id)
-    await _continuations()[conv.kind](skip, ctx, conv)
+    await _continuations[conv.kind](skip, ctx, conv)
 
 
 async def cancel_command(event: MessageIn, ctx: Ctx, _args: str) -> None:

@@ -48,24 +48,6 @@ async def store_unbroken(events: Sequence[Inbound], deps: Deps) -> list[tuple[in
     return await asyncio.shield(store)
 
 
-def start_handling(stored: Sequence[tuple[int, Inbound]], deps: Deps) -> list[asyncio.Task]:
-    """Handle stored updates in the background; each waits for one of deps.handling_slots.
-
-    The tasks are in deps.in_flight, so stopping the bot lets them finish; one cut off
-    stays pending in the inbox and is replayed.
-    """
-    from handlers import bus  # bus imports this module
-
-    tasks = []
-    for inbox_id, event in stored:
-        task = asyncio.create_task(bus.process(inbox_id, event, deps),
-                                   name=f"update-{inbox_id}")
-        deps.in_flight.add(task)
-        task.add_done_callback(deps.in_flight.discard)
-        tasks.append(task)
-    return tasks
-
-
 async def wait_for_room(deps: Deps, limit: int = MAX_WAITING) -> None:
     """Wait until fewer than `limit` updates are being handled or waiting to be."""
     while len(deps.in_flight) >= limit:

@@ -87,7 +87,7 @@ async def capacities_for(ctx: Ctx, member: Member, ticket: Ticket) -> set[Capaci
 
 
 async def follows(ctx: Ctx, ticket_id: int, member_id: int) -> bool:
-    """Whether the member +1'd the ticket (handlers.duplicates)."""
+    """Whether the member +1'd the ticket (handlers.intake.duplicates)."""
     rows = await ctx.session.exec(select(TicketFollower.id).where(
         TicketFollower.ticket_id == ticket_id, TicketFollower.member_id == member_id))
     return rows.first() is not None

@@ -2,7 +2,7 @@
 
 A report used to look up its group and every area above its grid (nine queries); these
 change when someone binds a group or imports an org, which is rare. Each transaction that
-asks the cache first reads `org_version` (one primary-key read, models/org_version.py); when
+asks the cache first reads `org_version` (one primary-key read, models/org/version.py); when
 the number moved, by this process or another one, the cache is emptied before it is used.
 So it is never wrong across processes, unlike a TTL, and costs one statement per update.
 
@@ -19,7 +19,7 @@ from sqlmodel import select
 
 from models import core_sql
 from models.org import Area, ChatGroup
-from models.org_version import OrgVersion
+from models.org.version import OrgVersion
 
 
 @dataclass(frozen=True)

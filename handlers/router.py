@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-from handlers import (
-    assign,
-    assist,
-    conversations,
-    dispatch,
-    duplicates,
-    lookup,
-    onboarding,
-    private_report,
-    rating,
-    report,
-    supervision,
-    task,
-)
+from handlers import conversations
 from handlers.callbacks import parse
+from handlers.casework import assign, assist, dispatch, lookup, rating, task
 from handlers.context import Ctx
 from handlers.events import ButtonPress, Inbound, MessageIn
+from handlers.intake import duplicates, private_report, report
+from handlers.people import onboarding
+from handlers.supervision import commands as supervision
 from models.lifecycle import DomainError
 
 COMMANDS = {

@@ -8,8 +8,8 @@ from sqlalchemy import bindparam, update
 from sqlmodel import select
 
 from handlers.context import Ctx
+from handlers.deadlines import schedule, schedule_new
 from handlers.events import Location, PhotoRef
-from handlers.sla import schedule, schedule_new
 from models import core_sql
 from models.categories import OTHER, guess_category
 from models.lifecycle import Action, Capacity, DomainError, Status, next_status

@@ -2,7 +2,7 @@
 
 from models.messaging import Conversation, Draft, InboxUpdate, MessageRef, OutboxMessage
 from models.org import Area, ChatGroup, Department, InviteCode, Member, RoleAssignment
-from models.org_version import OrgVersion
+from models.org.version import OrgVersion
 from models.ticket import Photo, SlaStep, Ticket, TicketDepartment, TicketEvent, TicketFollower
 
 __all__ = [

@@ -11,14 +11,14 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from models.org import AreaKind, Role
-from models.sla_parse import PolicyError, Reader
+from models.sla.parse import PolicyError, Reader
 
 _ABOVE_GRID = (AreaKind.COMMUNITY, AreaKind.STREET, AreaKind.DISTRICT)
 
 # Where each role may sit. Why each row:
 # - a worker and a building head do the work of one grid / one building;
 # - a leader leads a grid, and each tier above has leaders too: the escalation ladder tells
-#   "each tier's leaders, admins and command centre" (handlers/escalation.py);
+#   "each tier's leaders, admins and command centre" (handlers/supervision/escalation.py);
 # - a liaison names a department and is found for a grid by looking upwards
 #   (handlers/departments.py), so they sit at a community or above;
 # - admins bind groups and command centres oversee: a community or above;

@@ -90,7 +90,8 @@ class Draft(SQLModel, table=True):
     # as a message of its own): kept so the ticket made later, after [登记] or [不是], has it.
     latitude: float | None = None
     longitude: float | None = None
-    # pending → confirmed | dismissed; or dup_check → followed | confirmed (handlers.duplicates)
+    # pending → confirmed | dismissed; or dup_check → followed | confirmed
+    # (handlers.intake.duplicates)
     status: str = Field(default="pending", max_length=12)
     ticket_id: int | None = Field(default=None, foreign_key="ticket.id")
     created_at: datetime = Field(sa_column=utc_column(nullable=False))

@@ -2,7 +2,7 @@
 deployment's local clock (Config.timezone), whatever the host's zone.
 
 Each job works out its period from the clock, and each report is recorded by its outbox ref
-(see handlers.digest), so running a job again, late, or from the demo's fast-forward never
+(see handlers.reports.digest), so running a job again, late, or from the demo's fast-forward never
 sends a report twice. That is what makes these choices safe:
 - next_run_time=now (catch_up): a report missed while the bot was down goes out at start, as
   the SLA sweep does; a report already sent is skipped, and so is a period that ended before
@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from apscheduler.triggers.cron import CronTrigger
 
 from handlers.context import Deps
-from handlers.digest import DAILY_AT, daily_digest, monthly_digest, weekly_digest
+from handlers.reports.digest import DAILY_AT, daily_digest, monthly_digest, weekly_digest
 from scheduler.lease import LEASE_CHECK, Lease
 
 Report = Callable[[Deps, datetime], Awaitable[int]]

@@ -14,7 +14,7 @@ import structlog
 from apscheduler.triggers.cron import CronTrigger
 
 from handlers.context import Deps
-from handlers.retention import PruneReport, prune
+from handlers.upkeep.retention import PruneReport, prune
 from models.retention import RetentionPolicy
 
 log = structlog.get_logger(__name__)

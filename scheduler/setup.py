@@ -7,9 +7,9 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from handlers import bus
+from handlers.casework.resolve_step import expire_steps
 from handlers.context import Deps
-from handlers.resolve_step import expire_steps
-from handlers.sla_sweep import sweep
+from handlers.supervision.sweep import sweep
 from scheduler.digests import register_digest_jobs
 from scheduler.lease import LEASE_CHECK, Lease
 from scheduler.retention import register_retention_job

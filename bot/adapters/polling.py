@@ -19,8 +19,8 @@ from collections.abc import Awaitable, Callable, Sequence
 import structlog
 
 from bot.adapters.telegram_translate import update_event
-from handlers import inbox
-from handlers.context import Deps
+from handlers import bus
+from handlers.bus import Deps
 
 log = structlog.get_logger(__name__)
 
@@ -50,7 +50,7 @@ async def poll_forever(fetch: Fetch, bot_id: int, deps: Deps,
     offset: int | None = None
     backoff = Backoff()
     while True:
-        await inbox.wait_for_room(deps)  # backpressure: handlers behind → Telegram holds them
+        await bus.wait_for_room(deps)  # backpressure: handlers behind → Telegram holds them
         try:
             updates = await fetch(offset, long_poll)
         except asyncio.CancelledError:
@@ -64,7 +64,7 @@ async def poll_forever(fetch: Fetch, bot_id: int, deps: Deps,
             continue
         events = [e for e in (update_event(u, bot_id) for u in updates) if e is not None]
         try:
-            stored = await inbox.store_unbroken(events, deps)
+            stored = await bus.store_unbroken(events, deps)
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # noqa: BLE001 - the database is down: keep the offset
@@ -74,5 +74,5 @@ async def poll_forever(fetch: Fetch, bot_id: int, deps: Deps,
             continue
         backoff.reset()
         offset = updates[-1].update_id + 1  # confirmed by the next getUpdates
-        inbox.start_handling(stored, deps)
+        bus.start_handling(stored, deps)
 

@@ -21,8 +21,8 @@ from bot.adapters import reaching
 from bot.adapters.telegram_translate import update_event
 from bot.errors import OperatorError
 from bot.settings import Settings
-from handlers import inbox
-from handlers.context import Deps
+from handlers import bus
+from handlers.bus import Deps
 
 log = structlog.get_logger(__name__)
 
@@ -78,13 +78,13 @@ def build_app(settings: Settings, secret: str, parse: Parse, bot_id: int,
 
 
 async def _stored(event, deps: Deps) -> bool:
-    await inbox.wait_for_room(deps)  # backpressure: Telegram waits for our answer
+    await bus.wait_for_room(deps)  # backpressure: Telegram waits for our answer
     try:
-        stored = await inbox.store_unbroken([event], deps)
+        stored = await bus.store_unbroken([event], deps)
     except Exception as exc:  # noqa: BLE001 - the database is down: Telegram redelivers
         log.warning("webhook.store_failed", error=repr(exc)[:300])
         return False
-    inbox.start_handling(stored, deps)
+    bus.start_handling(stored, deps)
     return True
 
 

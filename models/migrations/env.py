@@ -1,4 +1,4 @@
-"""Alembic environment. Configured in code (bot/migrate.py) so there is no alembic.ini to keep."""
+"""Alembic environment. Configured in code (models/migrate.py): no alembic.ini to keep."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import models
+from models.sla import DEFAULT_POLICY_PATH
 from tests.e2e.harness import TOKEN, make_stage
 from tests.support.process import gridbot
 
@@ -47,7 +47,7 @@ def _dated(lines: list[str]) -> list[str]:
 async def test_an_office_calendar_without_holiday_data_is_a_warning(emu, tmp_path):
     stage = await make_stage(emu, tmp_path)
     policy = tmp_path / "sla.yaml"
-    shipped = Path(models.__file__).with_name("sla_policy.yaml").read_text(encoding="utf-8")
+    shipped = DEFAULT_POLICY_PATH.read_text(encoding="utf-8")
     assert "national_holidays: true" in shipped
     policy.write_text(shipped.replace("national_holidays: true", "national_holidays: false"),
                       encoding="utf-8")
@@ -80,7 +80,7 @@ async def test_staff_messages_nobody_received_are_a_warning(emu, tmp_path):
 async def test_a_broken_setup_lists_each_problem_and_exits_1(emu, tmp_path):
     stage = await make_stage(emu, tmp_path)
     policy = tmp_path / "sla.yaml"
-    shipped = Path(models.__file__).with_name("sla_policy.yaml").read_text(encoding="utf-8")
+    shipped = DEFAULT_POLICY_PATH.read_text(encoding="utf-8")
     policy.write_text(shipped.replace("on_site: 3h", "on_site: soon"), encoding="utf-8")
     result = await _check(stage, tmp_path, GRIDBOT_SLA_POLICY=str(policy),
                           GRIDBOT_BOT_TOKEN="999:not-this-bot")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from handlers.sla_sweep import sweep
+from handlers.supervision.sweep import sweep
 from models.org import Area, Member, RoleAssignment
 from models.ticket import Ticket
 

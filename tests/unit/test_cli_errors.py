@@ -6,11 +6,10 @@ The traceback is printed too only with GRIDBOT_LOG_LEVEL=DEBUG.
 from __future__ import annotations
 
 import socket
-from pathlib import Path
 
 import pytest
 
-import models
+from models.sla import DEFAULT_POLICY_PATH
 from tests.support.process import gridbot
 
 
@@ -60,7 +59,7 @@ def test_an_unreachable_database_is_one_sentence(tmp_path):
 
 def test_a_broken_sla_policy_names_the_key_without_a_traceback(tmp_path):
     policy = tmp_path / "sla.yaml"
-    shipped = Path(models.__file__).with_name("sla_policy.yaml").read_text(encoding="utf-8")
+    shipped = DEFAULT_POLICY_PATH.read_text(encoding="utf-8")
     policy.write_text(shipped.replace("on_site: 3h", "on_site: soon"), encoding="utf-8")
     result = gridbot(tmp_path, "demo", "--port", "0", GRIDBOT_SLA_POLICY=str(policy))
     _one_sentence(result, "on_site", "'soon' is not a duration", code=2)
@@ -93,7 +92,7 @@ def test_the_cli_imports_no_runtime_until_a_command_needs_it():
     import sys
 
     probe = ("import sys, bot.cli; print(sorted(m for m in ('aiogram', 'telegram', 'fastapi', "
-             "'uvicorn', 'apscheduler', 'alembic', 'yaml', 'bot.bootstrap', 'models.org_import', "
+             "'uvicorn', 'apscheduler', 'alembic', 'yaml', 'bot.bootstrap', 'models.org.importer', "
              "'structlog') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                          check=True).stdout

@@ -1,4 +1,4 @@
-"""`gridbot invite` (bot/cli_invite.py): create in the README's form and as `create`, list,
+"""`gridbot invite` (bot/cli/invite.py): create in the README's form and as `create`, list,
 revoke; refusals in one sentence. Runs the real CLI in-process on a migrated SQLite file,
 with the fixtures of test_cli.py."""
 
@@ -111,7 +111,7 @@ def test_invite_before_any_database_says_what_to_run(cli, db_file):  # noqa: F81
 
 
 def test_the_invite_module_loads_no_messenger_or_database():
-    probe = ("import sys, bot.cli_invite; "
+    probe = ("import sys, bot.cli.invite; "
              "print(sorted(m for m in ('aiogram', 'telegram', 'fastapi', 'sqlalchemy') "
              "if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,

@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from handlers import bus
 from handlers.context import Ctx
-from handlers.digest import (
+from handlers.reports.digest import (
     Figures,
     _figure_lines,
     daily_digest,

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from handlers import bus, digest
-from handlers.digest import daily_digest, weekly_digest
+from handlers import bus
+from handlers.reports import digest
+from handlers.reports.digest import daily_digest, weekly_digest
 from models.org import Area, ChatGroup
 from tests.support.outbox import take_outbox, texts_to
 from tests.support.statements import engine_of, watch

@@ -6,8 +6,8 @@ from sqlmodel import select
 
 from handlers import bus
 from handlers.context import Ctx
-from handlers.duplicates import follower_count, followers, reporters_of
 from handlers.events import EditText, Location, SendText
+from handlers.followers import follower_count, followers, reporters_of
 from models.lifecycle import Status
 from models.messaging import Conversation, Draft
 from models.ticket import TicketFollower

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlmodel import delete, select
 
 from handlers import bus
-from handlers.sla_sweep import sweep
+from handlers.supervision.sweep import sweep
 from models.message_limits import TEXT_LIMIT
 from models.org import Area, Member, RoleAssignment
 from tests.support.outbox import buttons_of, find_send, take_outbox, texts_to

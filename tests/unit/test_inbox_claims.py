@@ -72,7 +72,7 @@ async def test_handling_never_uses_more_than_its_slots(deps, monkeypatch):
     script = Script()
     events = [script.text(world.resident, world.group_chat, f"/report {i}号楼灯不亮")
               for i in range(30)]
-    await asyncio.gather(*inbox.start_handling(await inbox.store_batch(events, deps), deps))
+    await asyncio.gather(*bus.start_handling(await inbox.store_batch(events, deps), deps))
     assert peak[0] == 3
     assert len(await all_tickets(deps)) == 30
 
@@ -88,7 +88,7 @@ async def test_a_burst_at_once_ends_with_every_ticket(deps):
     tasks = []
     for start in range(0, BURST, 100):  # getUpdates hands out at most 100 at a time
         await inbox.wait_for_room(deps)
-        tasks += inbox.start_handling(await inbox.store_batch(events[start:start + 100], deps),
+        tasks += bus.start_handling(await inbox.store_batch(events[start:start + 100], deps),
                                       deps)
     await asyncio.gather(*tasks)
     assert len(await all_tickets(deps)) == BURST

@@ -15,7 +15,7 @@ from handlers.context import Config, Deps
 from models.db import POOL_RECYCLE_SECONDS, make_engine
 from models.migrate import alembic_config
 from models.org import Area, ChatGroup
-from models.org_import import import_org
+from models.org.importer import import_org
 from tests.support.db import fresh_database
 from tests.support.outbox import find_send, take_outbox
 from tests.support.statements import count_statements, stop_counting

@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-import models.org_import as org_import
+import models.org.importer as org_import
 from models.categories import load_categories
 from models.db import make_session_factory
 from models.org import Area, Department, Member, RoleAssignment
-from models.org_import import DEFAULT_DEPARTMENTS, OrgFileError, import_org
+from models.org.importer import DEFAULT_DEPARTMENTS, OrgFileError, import_org
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "bot" / "examples"
 TABLES = (Area, Department, Member, RoleAssignment)

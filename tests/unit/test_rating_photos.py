@@ -6,10 +6,10 @@ from __future__ import annotations
 from sqlmodel import select
 
 from handlers import bus
+from handlers.casework.rating_evidence import after_photos
 from handlers.context import Ctx
 from handlers.events import OutPhoto, SendPhotos, SendText, from_json
 from handlers.outbox import write_outbox
-from handlers.rating_evidence import after_photos
 from models.message_limits import CAPTION_LIMIT
 from models.messaging import OutboxMessage
 from models.org import Member

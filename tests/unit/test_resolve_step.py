@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 
 from handlers import bus
+from handlers.casework.resolve_step import QUIET, expire_steps
 from handlers.events import EditText
-from handlers.resolve_step import QUIET, expire_steps
 from models.lifecycle import Status
 from tests.support.outbox import buttons_of, find_send, take_outbox, texts_to
 from tests.support.world import Script, build_world

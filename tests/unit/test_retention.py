@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from bot.media import store_by_content
 from handlers import bus
-from handlers.retention import prune
+from handlers.upkeep.retention import prune
 from models.lifecycle import Status
 from models.retention import RetentionPolicy
 from models.ticket import Photo, TicketEvent
@@ -129,7 +129,7 @@ async def test_unset_days_keep_everything_and_a_dry_run_changes_nothing(deps, tm
 
 
 def prune_report_zero():
-    from handlers.retention import PruneReport
+    from handlers.upkeep.retention import PruneReport
 
     return PruneReport()
 

@@ -11,8 +11,8 @@ import pytest
 from sqlmodel import select
 
 from bot.adapters.base import RetryAfter, TransientError
-from bot.rate_limits import LocalRateLimits, RedisRateLimits
 from bot.sender import Limits, Sender
+from bot.sender.rate_limits import LocalRateLimits, RedisRateLimits
 from handlers.events import SendText
 from models.messaging import OutboxMessage
 from tests.unit.test_sender import FakeTransport, _queue, _statuses

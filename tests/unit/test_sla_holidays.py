@@ -13,10 +13,10 @@ import yaml
 from structlog.testing import capture_logs
 
 from bot.bootstrap import build_core
-from bot.holiday_check import holiday_data_problem
+from bot.check.holidays import holiday_data_problem
 from bot.settings import Settings
 from models.clock import FakeClock
-from models.sla_load import DEFAULT_PATH, load_policy
+from models.sla.load import DEFAULT_PATH, load_policy
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 H = timedelta(hours=1)

@@ -30,7 +30,7 @@ from models.sla import (
     step_times,
     when_next,
 )
-from models.sla_load import DEFAULT_PATH
+from models.sla.load import DEFAULT_PATH
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 H, M = timedelta(hours=1), timedelta(minutes=1)
@@ -68,7 +68,7 @@ def test_default_policy_is_the_yingkou_promise():
 def test_timezone_and_2026_holidays_follow_the_state_council_notice():
     assert POLICY.timezone == SHANGHAI
     assert isinstance(OFFICE, WorkingHoursCalendar)
-    # From the chinesecalendar package (models/sla_holidays.py), not from our policy file.
+    # From the chinesecalendar package (models/sla/holidays.py), not from our policy file.
     holidays = {day for day in OFFICE.holidays if day.year == 2026}
     workdays = {day for day in OFFICE.workdays if day.year == 2026}
     assert len(holidays) == 3 + 9 + 3 + 5 + 3 + 3 + 7

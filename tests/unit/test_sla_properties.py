@@ -19,8 +19,8 @@ from sqlmodel import select
 
 from handlers import bus
 from handlers.context import Config, Ctx, Deps
-from handlers.sla import clock_start, rule_of
-from handlers.sla_sweep import sweep
+from handlers.deadlines import clock_start, rule_of
+from handlers.supervision.sweep import sweep
 from models.clock import FakeClock
 from models.db import make_session_factory
 from models.sla import default_policy, next_step

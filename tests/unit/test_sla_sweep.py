@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
-from pathlib import Path
 
 from sqlmodel import select
 
 from handlers import bus
-from handlers.sla_sweep import sweep
+from handlers.supervision.sweep import sweep
 from models.messaging import OutboxMessage
 from models.org import Area, Member, RoleAssignment
-from models.sla import default_policy
+from models.sla import DEFAULT_POLICY_PATH, default_policy
 from models.ticket import SlaStep, Ticket, TicketEvent
 from tests.support.outbox import take_outbox, texts_to
 from tests.support.world import Script, build_world
@@ -194,7 +193,7 @@ async def test_a_deployment_can_ship_its_own_policy_file(sqlite_db, clock, tmp_p
     from handlers.context import Config, Deps
     from models.db import make_session_factory
 
-    shipped = (Path(models_dir()) / "sla_policy.yaml").read_text(encoding="utf-8")
+    shipped = DEFAULT_POLICY_PATH.read_text(encoding="utf-8")
     mine = tmp_path / "policy.yaml"
     mine.write_text(shipped.replace("  take: 1h ", "  take: 30m "), encoding="utf-8")
     _kind, _url, engine = sqlite_db
@@ -211,8 +210,3 @@ async def test_a_deployment_can_ship_its_own_policy_file(sqlite_db, clock, tmp_p
         build_core(Settings(_env_file=None, database_url="sqlite+aiosqlite:///x.db",
                             sla_policy=bad))
 
-
-def models_dir() -> str:
-    import models
-
-    return models.__path__[0]

@@ -10,7 +10,7 @@ from handlers import bus
 from handlers.events import EditText, SendText
 from handlers.outbox import write_outbox
 from handlers.outbox_bulk import write_outbox_bulk
-from handlers.sla_sweep import sweep
+from handlers.supervision.sweep import sweep
 from models.messaging import OutboxMessage
 from models.ticket import SlaStep, Ticket
 from tests.support.outbox import take_outbox

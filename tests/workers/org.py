@@ -3,7 +3,7 @@ and a bound residents' group, in the database and in the Bot API emulator alike.
 
 The groups are bound long ago (`bound_at`), so the start-up catch-up owes yesterday's daily
 report, last week's and last month's: the digests fall due while the test runs, with no
-clock to move (handlers/digest_plan.py: a period counts once a group was bound before its end).
+clock to move (handlers/reports/plan.py: a period counts once a group was bound before its end).
 """
 
 from __future__ import annotations

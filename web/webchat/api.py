@@ -25,7 +25,7 @@ from starlette.websockets import WebSocketDisconnect
 
 import locales
 from handlers import bus
-from handlers.context import Deps
+from handlers.bus import Deps
 from handlers.events import ButtonPress, User
 from models.lifecycle import DomainError
 from models.org import Member

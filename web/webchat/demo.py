@@ -10,7 +10,7 @@ from sqlmodel import select
 import locales
 from models.clock import Clock
 from models.org import Area, ChatGroup, Member
-from models.org_import import import_org
+from models.org.importer import import_org
 from web.webchat import PLATFORM
 from web.webchat.tables import DemoClockState
 

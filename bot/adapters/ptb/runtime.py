@@ -17,7 +17,7 @@ from bot.adapters.commands import command_list
 from bot.adapters.ptb.transport import classify
 from bot.adapters.telegram_common import ALLOWED_UPDATES
 from bot.settings import Settings
-from handlers.context import Deps
+from handlers.bus import Deps
 
 log = structlog.get_logger(__name__)
 

@@ -1,7 +1,7 @@
 """org_version: one number bumped by triggers whenever areas or bound groups change
 
 The handlers cache the area tree and the bound groups in memory; a transaction reads this
-number first and drops the cache when it moved (models/org_version.py says why triggers).
+number first and drops the cache when it moved (models/org/version.py says why triggers).
 
 Revision ID: 0008
 Revises: 0007
@@ -10,7 +10,7 @@ Create Date: 2026-11-30 09:00:00
 import sqlalchemy as sa
 from alembic import op
 
-from models.org_version import DROP_POSTGRES, DROP_SQLITE, SEED, triggers_for
+from models.org.version import DROP_POSTGRES, DROP_SQLITE, SEED, triggers_for
 
 revision = '0008'
 down_revision = '0007'

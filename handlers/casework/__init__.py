@@ -1,0 +1,1 @@
+"""Casework: take, on site, close, reject, departments, assist, assign, rating, /ticket /mytasks."""

@@ -1,0 +1,1 @@
+"""Intake: a report becomes a ticket (group, albums, private guided, duplicates, emergencies)."""

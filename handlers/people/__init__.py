@@ -1,0 +1,1 @@
+"""People: how people and groups join — /start with invites, /help, /bind."""

@@ -1,0 +1,1 @@
+"""Supervision (督办): the SLA sweep, escalation, /overdue /escalate /pause /resume."""
