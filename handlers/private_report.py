@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from handlers import callbacks, conversations, emergency, emergency_private
+from handlers import callbacks, conversations, emergency, emergency_private, flood_cap
 from handlers.cards import refresh_card
 from handlers.context import Ctx
 from handlers.duplicates import find_duplicate, offer, plus_one, still_open
@@ -43,6 +43,7 @@ async def start_guided(
     if not grids:
         ctx.send(event.chat_id, ctx.tr(locale, "private-no-grid"))
         return
+    await flood_cap.check(ctx, description)  # before she answers five questions for nothing
     data = {"description": description, "photos": [asdict(p) for p in photos]}
     if len(grids) > 1:
         conv = await conversations.begin(ctx, event.chat_id, KIND, "grid", **data)
@@ -209,6 +210,7 @@ async def _plus_one(chat_id: str, ctx: Ctx, conv: Conversation) -> None:
 async def _create(chat_id: str, ctx: Ctx, conv: Conversation,
                   maybe_same: Ticket | None = None) -> None:
     data = conversations.data_of(conv)
+    await flood_cap.check(ctx, data["description"])  # a report begun before the cap was hit
     location = _location(data)
     report = NewReport(
         grid_id=data["grid_id"],
