@@ -22,7 +22,7 @@ from sqlmodel import select
 from models.messaging import OutboxMessage
 from models.ticket import Ticket
 from tests.e2e.test_ingest_kill import _kill, _start
-from tests.faults.common import card_numbers, report_update
+from tests.faults.common import card_numbers, queue_state, report_update
 
 FIRST_ID = 820_001
 NOTICE = "您的报事已受理，编号 "
@@ -83,7 +83,8 @@ async def _settled(stage, reports: int, seconds: float = 300) -> None:
             await asyncio.sleep(0.5)  # a late duplicate would show now
             return
         await asyncio.sleep(0.2)
-    raise AssertionError(f"not settled after {seconds}s")
+    raise AssertionError(f"not settled after {seconds}s: "
+                         f"{await queue_state(stage.deps.session_factory)}")
 
 
 async def _count(stage, tally: Tally) -> None:
