@@ -62,7 +62,8 @@ async def kill_loop(stage, env: dict, cwd, kills: int, per_round: int, seed: int
         await _kill(process)
     process = _start(cwd, env)  # the last life: everything must come out, once
     try:
-        await _settled(stage, tally.reports)
+        # Telegram's limits pace the last life: 20 messages a minute in one group.
+        await _settled(stage, tally.reports, seconds=max(300.0, tally.reports * 4.0))
     finally:
         await _kill(process)
     tally.seconds = asyncio.get_running_loop().time() - started
