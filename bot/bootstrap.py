@@ -82,6 +82,7 @@ def build_core(settings: Settings, clock: Clock | None = None) -> Core:
         retention_days_photos=settings.retention_days_photos,
         retention_days_resolved=settings.retention_days_resolved,
         media_dir=str(settings.media_dir),
+        report_cap_per_hour=settings.report_cap_per_hour,
     )
     policy = check_policy(config.sla_policy)
     deps = Deps(make_session_factory(engine), clock or Clock(), config)

@@ -60,6 +60,10 @@ class Settings(BaseSettings):
     duplicate_window_hours: float = Field(default=24.0, ge=0)
     duplicate_radius_m: float = Field(default=250.0, gt=0)
 
+    # A resident's reports per sliding hour before a polite refusal (handlers/intake/flood_cap.py);
+    # staff and emergencies are never capped; 0 turns the cap off.
+    report_cap_per_hour: int = Field(default=10, ge=0)
+
     # Retention (`gridbot prune`, and a daily job): unset keeps everything forever. Photos:
     # delete the files of tickets finished this many days ago. Resolved: blank the personal
     # text of finished tickets after this many days (numbers, categories, times stay).

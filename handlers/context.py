@@ -44,6 +44,9 @@ class Config:
     retention_days_photos: int | None = None
     retention_days_resolved: int | None = None
     media_dir: str = "./media"
+    # A person's tickets per sliding hour (handlers/intake/flood_cap.py); staff and emergencies are
+    # exempt; 0 turns the cap off.
+    report_cap_per_hour: int = 10
 
 
 @dataclass

@@ -32,13 +32,17 @@ def clock():
     return FakeClock()
 
 
+# Tests send many reports from the same few people: the flood cap is off here and on in
+# tests/unit/test_flood_cap.py, which tests it.
 @pytest.fixture
 def deps(any_db, clock):
     _kind, _url, engine = any_db
-    return Deps(make_session_factory(engine), clock, Config(bot_username="gridbot_test_bot"))
+    return Deps(make_session_factory(engine), clock, Config(bot_username="gridbot_test_bot",
+                                                           report_cap_per_hour=0))
 
 
 @pytest.fixture
 def sqlite_deps(sqlite_db, clock):
     _kind, _url, engine = sqlite_db
-    return Deps(make_session_factory(engine), clock, Config(bot_username="gridbot_test_bot"))
+    return Deps(make_session_factory(engine), clock, Config(bot_username="gridbot_test_bot",
+                                                           report_cap_per_hour=0))

@@ -9,7 +9,7 @@ from handlers import callbacks, conversations
 from handlers.cards import refresh_card
 from handlers.context import Ctx
 from handlers.events import Button, ButtonPress, Location, MessageIn, PhotoRef
-from handlers.intake import emergency, emergency_private
+from handlers.intake import emergency, emergency_private, flood_cap
 from handlers.intake.announce import announce_new_ticket
 from handlers.intake.duplicates import find_duplicate, offer, plus_one, still_open
 from handlers.members import grids_of
@@ -44,6 +44,7 @@ async def start_guided(
     if not grids:
         ctx.send(event.chat_id, ctx.tr(locale, "private-no-grid"))
         return
+    await flood_cap.check(ctx, description)  # before she answers five questions for nothing
     data = {"description": description, "photos": [asdict(p) for p in photos]}
     if len(grids) > 1:
         conv = await conversations.begin(ctx, event.chat_id, KIND, "grid", **data)
@@ -210,6 +211,7 @@ async def _plus_one(chat_id: str, ctx: Ctx, conv: Conversation) -> None:
 async def _create(chat_id: str, ctx: Ctx, conv: Conversation,
                   maybe_same: Ticket | None = None) -> None:
     data = conversations.data_of(conv)
+    await flood_cap.check(ctx, data["description"])  # a report begun before the cap was hit
     location = _location(data)
     report = NewReport(
         grid_id=data["grid_id"],

@@ -16,7 +16,7 @@ from handlers.cards import refresh_card
 from handlers.context import Ctx
 from handlers.deadlines import schedule
 from handlers.events import Button, ButtonPress, Location, MessageIn, PhotoRef
-from handlers.intake import emergency, private_report
+from handlers.intake import emergency, flood_cap, private_report
 from handlers.intake.announce import announce_new_ticket
 from handlers.intake.duplicates import draft_choice, find_duplicate, offer, plus_one, still_open
 from handlers.members import ensure_resident, group_for_chat
@@ -57,6 +57,7 @@ async def on_group_message(event: MessageIn, ctx: Ctx) -> None:
     if emergency.is_emergency(event.text):
         await _report_now(event, ctx, group, event.text)  # no prompt: every minute counts
         return
+    await flood_cap.check(ctx, event.text)  # no prompt either for one report too many
     draft = Draft(
         platform=ctx.platform,
         chat_id=event.chat_id,
@@ -236,6 +237,7 @@ async def _confirm(ctx: Ctx, draft: Draft, shown: bool) -> Ticket | None:
 
 async def _make_ticket(ctx: Ctx, draft: Draft, group: ChatGroup,
                        maybe_same: Ticket | None = None) -> Ticket:
+    await flood_cap.check(ctx, draft.text)  # a prompt shown before she reached the cap
     photos = tuple(PhotoRef(**p) for p in json.loads(draft.photos))
     report = NewReport(group.area_id, ctx.member, draft.text, photos, draft.chat_id,
                        draft.source_message_id, _location_of(draft))
@@ -295,6 +297,7 @@ async def report_command(event: MessageIn, ctx: Ctx, text: str) -> None:
 async def _report_now(event: MessageIn, ctx: Ctx, group: ChatGroup, text: str) -> None:
     """A ticket from this message at once, unless an open ticket looks the same: then ask,
     keeping the report in a draft. An emergency never waits for that answer."""
+    await flood_cap.check(ctx, text)
     candidate = await find_duplicate(ctx, group.area_id, text, event.location)
     if candidate is not None and not emergency.is_emergency(text):
         draft = Draft(platform=ctx.platform, chat_id=event.chat_id, member_id=ctx.member.id,

@@ -448,3 +448,5 @@ webchat-place-nanhu-service-centre = Nanhu Community Service Centre
 webchat-place-nanhu-building-1 = Nanhu Garden, Building 1
 webchat-place-nanhu-building-2 = Nanhu Garden, Building 2
 webchat-place-nanhu-park-gate = Nanhu Park, east gate
+## issue 9: faults
+report-cap-reached = You have reported { $cap } problems within the hour, thank you for caring! So that the grid workers can deal with those first, please report again after { $again }. An emergency (gas, fire, someone hurt) can always be reported.

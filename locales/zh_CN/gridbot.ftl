@@ -439,3 +439,5 @@ webchat-place-nanhu-service-centre = 南湖社区服务站
 webchat-place-nanhu-building-1 = 南湖花园1号楼
 webchat-place-nanhu-building-2 = 南湖花园2号楼
 webchat-place-nanhu-park-gate = 南湖公园东门
+## issue 9: faults
+report-cap-reached = 您一小时内已经报了 { $cap } 件事，谢谢您这么上心！为了让网格员先把这些办好，请 { $again } 以后再报。紧急情况（燃气、着火、有人受伤）随时可以报，不受限制。

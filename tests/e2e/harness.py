@@ -59,7 +59,9 @@ class Stage:
 
 async def make_stage(emu: BotApiEmulator, tmp_path: Path, runtime: str = "aiogram",
                      **overrides) -> Stage:
-    url = f"sqlite+aiosqlite:///{tmp_path}/e2e.db"
+    # A test may bring its own database (a PostgreSQL one); SQLite in tmp_path otherwise.
+    url = overrides.pop("database_url", f"sqlite+aiosqlite:///{tmp_path}/e2e.db")
+    overrides.setdefault("report_cap_per_hour", 0)  # as tests/support/process.gridbot_env
     settings = Settings(_env_file=None, **{
         "database_url": url, "bot_token": TOKEN, "telegram_api_url": emu.base_url,
         "runtime": runtime, "media_dir": tmp_path / "media", **overrides,

@@ -17,7 +17,10 @@ def gridbot_env(cwd: Path, **env: str) -> dict[str, str]:
     """
     clean = {k: v for k, v in os.environ.items() if not k.startswith("GRIDBOT_")}
     return {**clean, "GRIDBOT_DATABASE_URL": f"sqlite+aiosqlite:///{cwd}/gridbot.db",
-            "PYTHONUNBUFFERED": "1", **env}
+            "PYTHONUNBUFFERED": "1",
+            # A handful of invented people send every report in these tests: no flood cap
+            # (tests/unit/test_flood_cap.py tests it; a test may set it again in `env`).
+            "GRIDBOT_REPORT_CAP_PER_HOUR": "0", **env}
 
 
 def gridbot(cwd: Path, *args: str, timeout: float = 120, **env: str):
