@@ -58,19 +58,7 @@ async def on_group_message(event: MessageIn, ctx: Ctx) -> None:
         await _report_now(event, ctx, group, event.text)  # no prompt: every minute counts
         return
     await flood_cap.check(ctx, event.text)  # no prompt either for one report too many
-    draft = Draft(
-        platform=ctx.platform,
-        chat_id=event.chat_id,
-        member_id=ctx.member.id,
-        text=event.text,
-        photos=_photos_json(event.photos),
-        source_message_id=event.message_id,
-        **_coordinates(event.location),
-        created_at=ctx.now,
-    )
-    ctx.session.add(draft)
-    await ctx.session.flush()
-    _prompt(ctx, event, draft)
+    _prompt(ctx, event, await _new_draft(ctx, event))
 
 
 async def _album_draft(ctx: Ctx, event: MessageIn) -> tuple[Draft, bool]:
@@ -98,20 +86,25 @@ async def _album_draft(ctx: Ctx, event: MessageIn) -> tuple[Draft, bool]:
             draft.latitude, draft.longitude = event.location.lat, event.location.lon
         ctx.session.add(draft)
         return draft, False
+    return await _new_draft(ctx, event, media_group_id=event.media_group_id), True
+
+
+async def _new_draft(ctx: Ctx, event: MessageIn, **extra) -> Draft:
+    """The draft a [登记] prompt asks about: the message's words, photos and place."""
     draft = Draft(
         platform=ctx.platform,
         chat_id=event.chat_id,
         member_id=ctx.member.id,
-        media_group_id=event.media_group_id,
         text=event.text,
         photos=_photos_json(event.photos),
         source_message_id=event.message_id,
         **_coordinates(event.location),
         created_at=ctx.now,
+        **extra,
     )
     ctx.session.add(draft)
     await ctx.session.flush()
-    return draft, True
+    return draft
 
 
 async def _late_caption(ctx: Ctx, ticket: Ticket, text: str) -> None:
